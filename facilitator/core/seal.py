@@ -1,0 +1,93 @@
+"""Sealing commitments: a SHA-256 chain that shows any later change.
+
+The seal of a commitment is the SHA-256 of its content (every field a signer agreed to, its
+place in the chain and the seal before it) in canonical JSON. Changing any of those fields, or
+removing or reordering a sealed commitment, breaks the chain at that point, and
+:func:`verify` names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+from facilitator.core.errors import RuleError
+from facilitator.core.records import Commitment
+from facilitator.core.session import Session
+
+GENESIS = "0" * 64
+SEALED_FIELDS = ("id", "kind", "idea_id", "unit_id", "official", "head", "witness", "place",
+                 "date", "lang", "text", "signed_how", "sheet_no", "sealed_at", "seq",
+                 "prev_seal", "withdraws")
+
+
+def content_hash(doc: dict[str, Any]) -> str:
+    """The SHA-256 of a commitment's sealed fields, in canonical JSON."""
+    body = {key: doc.get(key) for key in SEALED_FIELDS}
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def short_code(seal: str) -> str:
+    """The seal's short code printed on the sheet, e.g. ``3F9A-0C1D``."""
+    return f"{seal[:4]}-{seal[4:8]}".upper()
+
+
+def seal(session: Session, commitment: Commitment, *, signed_how: str, sheet_no: str = "",
+         typed_name: str = "") -> Commitment:
+    """Seal a signed commitment at the end of the chain.
+
+    ``signed_how`` is ``typed`` (the official typed their full name, which must match) or
+    ``paper`` (the signed sheet came back; ``sheet_no`` records its number).
+    """
+    if commitment.sealed_at:
+        raise RuleError("sealed", name=commitment.official.get("name", commitment.id))
+    if signed_how == "typed":
+        expected = " ".join(commitment.official.get("name", "").split()).casefold()
+        if not expected or " ".join(typed_name.split()).casefold() != expected:
+            raise RuleError("typed_name_mismatch")
+    elif signed_how == "paper":
+        if not sheet_no.strip():
+            raise RuleError("sheet_no_missing")
+    else:
+        raise RuleError("unknown_signing", how=signed_how)
+    chain = session.sealed()
+    prev = chain[-1].seal if chain else GENESIS
+    sealed = dataclasses.replace(commitment, signed_how=signed_how, sheet_no=sheet_no.strip(),
+                                 sealed_at=session._clock(), seq=len(chain) + 1, prev_seal=prev)
+    sealed.seal = content_hash(sealed.to_doc())
+    session.commit("commitment.seal", [sealed])
+    return sealed
+
+
+def verify_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Check the chain of sealed commitment documents.
+
+    Returns one problem per broken commitment: ``{"id", "name", "problem"}`` with ``problem`` one
+    of ``changed``, ``out_of_order``, ``missing_before`` (a commitment before it was removed).
+    """
+    sealed = sorted((d for d in docs if d.get("sealed_at")), key=lambda d: (d.get("seq", 0),
+                                                                             d.get("sealed_at")))
+    problems: list[dict[str, Any]] = []
+    prev = GENESIS
+    for position, doc in enumerate(sealed, start=1):
+        name = (doc.get("official") or {}).get("name", "") if isinstance(doc.get("official"),
+                                                                          dict) else ""
+        entry = {"id": doc.get("id", "?"), "name": name}
+        if content_hash(doc) != doc.get("seal"):
+            problems.append(dict(entry, problem="changed"))
+        elif doc.get("prev_seal") != prev:
+            known = {d.get("seal") for d in sealed}
+            problem = "out_of_order" if doc.get("prev_seal") in known else "missing_before"
+            problems.append(dict(entry, problem=problem))
+        elif doc.get("seq") != position:
+            problems.append(dict(entry, problem="missing_before"))
+        prev = doc.get("seal", "")
+    return problems
+
+
+def verify(session: Session) -> list[dict[str, Any]]:
+    """Check every sealed commitment of a session (see :func:`verify_docs`)."""
+    return verify_docs([c.to_doc() for c in session.all(Commitment, include_deleted=True)])

@@ -1,0 +1,256 @@
+"""The lab session: its records, the changes the coach makes, and undo.
+
+Every change goes through :meth:`Session.commit`: it writes the new state of each record and an
+audit entry (each record's state before and after) to the store in one durable step, and only
+then updates what the app shows. Undo reads the audit log and writes the earlier states back as
+a new change, so the log keeps the whole story.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import platform
+from contextlib import suppress
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+from facilitator.core.errors import RuleError
+from facilitator.core.records import (
+    IDEA_ACTIVE, RECORD_TYPES, ActionPlan, AuditEntry, Commitment, Idea, Lab, Participant,
+    Problem, Record, Round, Unit, new_id, now_iso,
+)
+from facilitator.store import Store
+
+R = TypeVar("R", bound=Record)
+
+LAB_ID = "lab"
+
+
+def default_actor() -> str:
+    """Who is making changes: the coach's login on this laptop, e.g. ``antun@laptop-lan``."""
+    user = "coach"
+    with suppress(Exception):
+        user = getpass.getuser()
+    return f"{user}@{platform.node() or 'laptop'}"
+
+
+class Session:
+    """One lab session, open on a store.
+
+    Reading is plain attribute access on the records; every change goes through a method that
+    commits it durably before returning.
+    """
+
+    def __init__(self, store: Store, actor: str | None = None,
+                 clock: Callable[[], str] = now_iso,
+                 make_id: Callable[[str], str] = new_id) -> None:
+        self.store = store
+        self.actor = actor or default_actor()
+        self._clock = clock
+        self._make_id = make_id
+        self.records: dict[str, dict[str, Record]] = {name: {} for name in RECORD_TYPES}
+        for name, docs in store.tables.items():
+            cls = RECORD_TYPES.get(name)
+            if cls is None:
+                continue  # a table a newer minor version added: kept on disk, not shown
+            self.records[name] = {rid: cls.from_doc(doc) for rid, doc in docs.items()}
+        self._listeners: list[Callable[[AuditEntry], None]] = []
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False, **kwargs: Any) -> "Session":
+        """Open a session file (read-only if another copy of the app has it)."""
+        return cls(Store.open(path, readonly=readonly), **kwargs)
+
+    @classmethod
+    def create(cls, path: str | Path, *, region: str, date: str = "",
+               template: "Any | None" = None, **kwargs: Any) -> "Session":
+        """Create a new session file for ``region`` with the template's rubric and run-sheet."""
+        store = Store.create(path)
+        session = cls(store, **kwargs)
+        try:
+            session.setup(region=region, date=date, template=template)
+        except BaseException:
+            store.close()
+            raise
+        return session
+
+    def setup(self, *, region: str, date: str = "", template: Any = None) -> None:
+        """Fill a new session: the lab's details, the rubric and the run-sheet from the template."""
+        from facilitator.core.template import load_default_template
+
+        template = template or load_default_template()
+        lab = Lab(id=LAB_ID, region=region, dates=[date] if date else [],
+                  template=template.name, targets=dict(template.targets))
+        new: list[Record] = [lab]
+        new += template.make_criteria(self._make_id)
+        if date:
+            new += template.make_agenda(date, self._make_id)
+        self.commit("session.create", new)
+
+    def close(self) -> None:
+        """Fold everything into the session file and release it."""
+        self.store.close()
+
+    @property
+    def readonly(self) -> bool:
+        return self.store.readonly
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def lab(self) -> Lab:
+        lab = self.records["lab"].get(LAB_ID)
+        return lab if isinstance(lab, Lab) else Lab(id=LAB_ID)
+
+    def all(self, cls: type[R], *, include_deleted: bool = False) -> list[R]:
+        """The records of one type, oldest first."""
+        items = self.records[cls.TABLE].values()
+        if include_deleted:
+            return list(items)  # type: ignore[arg-type]
+        return [r for r in items if not r.deleted]  # type: ignore[misc]
+
+    def get(self, cls: type[R], rid: str) -> R | None:
+        """One record by id, or None if there is none (deleted ones included)."""
+        return self.records[cls.TABLE].get(rid)  # type: ignore[return-value]
+
+    def ideas(self) -> list[Idea]:
+        """The ideas in the session now: not deleted, not merged away."""
+        return [i for i in self.all(Idea) if i.status == IDEA_ACTIVE]
+
+    def units(self) -> list[Unit]:
+        return self.all(Unit)
+
+    def unit_name(self, unit_id: str) -> str:
+        unit = self.get(Unit, unit_id)
+        return unit.name if unit else ""
+
+    def rounds(self) -> list[Round]:
+        """The funnel's rounds, oldest first."""
+        return sorted(self.all(Round), key=lambda r: (r.order, r.created))
+
+    def selected_ids(self) -> list[str]:
+        """The ideas that passed the last round (none before any round)."""
+        rounds = self.rounds()
+        return rounds[-1].kept if rounds else []
+
+    def sealed(self) -> list[Commitment]:
+        """The sealed commitments, in the order of their chain."""
+        return sorted((c for c in self.all(Commitment) if c.sealed_at), key=lambda c: c.seq)
+
+    # -- changing ------------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[AuditEntry], None]) -> None:
+        """Call ``listener`` with the audit entry after every confirmed change."""
+        self._listeners.append(listener)
+
+    def commit(self, action: str, records: Iterable[Record], *, undoes: str = "") -> AuditEntry:
+        """Make ``records`` (their new states) durable as one change named ``action``.
+
+        New records get an id and a created time; every record gets its updated time and the
+        actor. Returns the audit entry once the change is on disk.
+        """
+        stamp = self._clock()
+        changes: list[list[Any]] = []
+        ops: list[tuple[str, str, dict[str, Any]]] = []
+        staged: list[Record] = []
+        for record in records:
+            if not record.id:
+                record.id = self._make_id(record.PREFIX)
+            before = self.records[record.TABLE].get(record.id)
+            if before is not None:
+                self._guard(before, record)
+            if not record.created:
+                record.created = before.created if before else stamp
+            record.updated = stamp
+            record.by = self.actor
+            doc = record.to_doc()
+            changes.append([record.TABLE, record.id, before.to_doc() if before else None, doc])
+            ops.append((record.TABLE, record.id, doc))
+            staged.append(record)
+        entry = AuditEntry(id=self._make_id(AuditEntry.PREFIX), created=stamp, updated=stamp,
+                           by=self.actor, action=action, changes=changes, undoes=undoes)
+        ops.append((AuditEntry.TABLE, entry.id, entry.to_doc()))
+        self.store.commit(ops)
+        for record in staged:
+            self.records[record.TABLE][record.id] = record
+        self.records[AuditEntry.TABLE][entry.id] = entry
+        for listener in list(self._listeners):
+            listener(entry)
+        return entry
+
+    @staticmethod
+    def _guard(before: Record, after: Record) -> None:
+        """The rules no change may break, whoever asks for it."""
+        if isinstance(before, Commitment) and before.sealed_at:
+            raise RuleError("sealed", name=before.official.get("name", before.id))
+
+    def add(self, record: R, action: str | None = None) -> R:
+        """Add a new record."""
+        self.commit(action or f"{record.TABLE}.add", [record])
+        return record
+
+    def edit(self, record: R, action: str | None = None, **fields: Any) -> R:
+        """Change some fields of a record; the live record is replaced only once it is on disk."""
+        changed = dataclasses.replace(record, **fields)
+        self.commit(action or f"{record.TABLE}.edit", [changed])
+        return changed
+
+    def delete(self, record: R, action: str | None = None) -> R:
+        """Delete a record softly, so that undo and merges can still see it."""
+        return self.edit(record, action or f"{record.TABLE}.delete", deleted=True)
+
+    # -- undo ----------------------------------------------------------------------------------
+
+    def undoable(self) -> AuditEntry | None:
+        """The latest change that undo would take back, or None."""
+        undone = {e.undoes for e in self.records[AuditEntry.TABLE].values() if e.undoes}
+        for entry in reversed(list(self.records[AuditEntry.TABLE].values())):
+            if entry.undoes or entry.id in undone or entry.action == "session.create":
+                continue
+            return entry
+        return None
+
+    def undo(self) -> AuditEntry | None:
+        """Take back the latest change: write each record's earlier state as a new change.
+
+        Returns the entry that was undone, or None if there is nothing to undo. A seal is never
+        undone: withdrawing a commitment is a new record, not an edit.
+        """
+        entry = self.undoable()
+        if entry is None:
+            return None
+        if entry.action.startswith("commitment.seal"):
+            raise RuleError("undo_seal")
+        restored: list[Record] = []
+        for table, rid, before, after in entry.changes:
+            cls = RECORD_TYPES[table]
+            if before is None:
+                state = cls.from_doc(after)
+                state.deleted = True
+            else:
+                state = cls.from_doc(before)
+            restored.append(state)
+        self._restore(f"undo:{entry.action}", restored, entry.id)
+        return entry
+
+    def _restore(self, action: str, records: list[Record], undoes: str) -> None:
+        # Restoring writes old states back; the created time is kept, the rest is the undo's.
+        self.commit(action, records, undoes=undoes)
+
+    # -- helpers for the screens and the CLI ---------------------------------------------------
+
+    def plans(self) -> list[ActionPlan]:
+        return self.all(ActionPlan)
+
+    def problems(self) -> list[Problem]:
+        return self.all(Problem)
+
+    def participants(self) -> list[Participant]:
+        return self.all(Participant)
