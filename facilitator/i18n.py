@@ -41,7 +41,12 @@ def language_from_env() -> str | None:
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
     """All strings of one language, flattened to dotted keys."""
-    text = resources.files("facilitator.locales").joinpath(f"{lang}.yaml").read_text("utf-8")
+    folder = resources.files("facilitator.locales")
+    texts = [folder.joinpath(f"{lang}.yaml").read_text("utf-8")]
+    parts = folder.joinpath("parts")
+    if parts.is_dir():
+        texts += [p.read_text("utf-8") for p in sorted(parts.iterdir(), key=lambda p: p.name)
+                  if p.name.endswith(f".{lang}.yaml")]
     flat: dict[str, str] = {}
 
     def walk(node: Any, prefix: str) -> None:
@@ -51,7 +56,8 @@ def catalog(lang: str) -> dict[str, str]:
         else:
             flat[prefix] = str(node)
 
-    walk(yaml.safe_load(text) or {}, "")
+    for text in texts:
+        walk(yaml.safe_load(text) or {}, "")
     return flat
 
 
