@@ -1,0 +1,16 @@
+"""The Deliver stage screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from facilitator.app.screens.base import StageScreen
+from facilitator.i18n import t
+
+
+class DeliverScreen(StageScreen):
+    STAGE = "deliver"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("stage.deliver"))

@@ -1,0 +1,16 @@
+"""The Diagnose stage screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from facilitator.app.screens.base import StageScreen
+from facilitator.i18n import t
+
+
+class DiagnoseScreen(StageScreen):
+    STAGE = "diagnose"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("stage.diagnose"))
