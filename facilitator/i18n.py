@@ -61,13 +61,17 @@ def catalog(lang: str) -> dict[str, str]:
     return flat
 
 
-def t(key: str, lang: str | None = None, **params: Any) -> str:
+def t(key: str, /, **params: Any) -> str:
     """The text of ``key`` in the current language, with ``params`` filled in.
 
     A key missing from the language falls back to Bahasa Indonesia, then to the key itself, so a
     slip shows as a readable key rather than a crash in front of the room.
     """
-    lang = lang or _current
+    return t_in(_current, key, **params)
+
+
+def t_in(lang: str, key: str, /, **params: Any) -> str:
+    """Like :func:`t`, in a given language (e.g. a commitment printed in English)."""
     text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key, key)

@@ -178,7 +178,7 @@ def parse_template(text: str, source: str) -> Template:
             if isinstance(event, yaml.AliasEvent):
                 raise checker.fail(_Mark(event), "alias")
             tag = getattr(event, "tag", None)
-            if tag and not tag.startswith("tag:yaml.org,2002:") and tag != "!":
+            if tag and tag not in _PLAIN_TAGS:
                 raise checker.fail(_Mark(event), "tag", tag=tag)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -273,6 +273,11 @@ def parse_template(text: str, source: str) -> Template:
     return Template(name=name, title=title, stages=stages, criteria=criteria, threshold=threshold,
                     lists=lists, commitment_text=commitment_text, index_thresholds=bands,
                     targets=targets, source=source)
+
+
+_PLAIN_TAGS = {"!"} | {f"tag:yaml.org,2002:{name}" for name in (
+    "str", "int", "float", "bool", "null", "seq", "map")}
+"""The only tags a template may carry: plain data. Anything else could construct objects."""
 
 
 class _Mark:
