@@ -128,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("path", metavar="PATH", help=t("cli.arg.path"))
     stats.add_argument("--json", action="store_true", help=t("cli.stats.json"))
 
+    imp = commands.add_parser("import", parents=[common], help=t("cli.import.help"),
+                              description=t("cli.import.description"))
+    imp.add_argument("path", metavar="PATH", help=t("cli.arg.path"))
+    imp.add_argument("file", metavar="FILE", help=t("cli.import.file"))
+    imp.add_argument("--what", choices=("ideas", "problems", "units", "participants"),
+                     default="ideas", help=t("cli.import.what"))
+    imp.add_argument("--dry-run", action="store_true", help=t("cli.import.dry_run"))
+    imp.add_argument("--json", action="store_true", help=t("cli.import.json"))
+
     verify = commands.add_parser("verify", parents=[common], help=t("cli.verify.help"),
                                  description=t("cli.verify.description"))
     verify.add_argument("path", metavar="PATH", help=t("cli.arg.path"))
@@ -268,12 +277,42 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if not problems else EXIT_ERROR
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.core.importer import apply_import, plan_import
+    from facilitator.core.session import Session
+
+    session = Session.open(Path(args.path), readonly=args.dry_run)
+    try:
+        if session.readonly and not args.dry_run:
+            return fail(t("error.locked", path=args.path))
+        plan = plan_import(session, args.file, args.what)
+        if not args.dry_run:
+            apply_import(session, plan)
+    finally:
+        session.close()
+    if args.json:
+        print(json.dumps(dict(plan.summary(), written=not args.dry_run), ensure_ascii=False))
+        return EXIT_OK
+    say(t("cli.import.done" if not args.dry_run else "cli.import.would", added=plan.added,
+          what=t(f"cli.import.what_{plan.what}"), rows=plan.rows, file=args.file))
+    if plan.new_units:
+        say(t("cli.import.new_units", count=len(plan.new_units),
+              names=", ".join(plan.new_units)))
+    for issue in plan.skipped:
+        say(t("cli.import.skipped", row=issue.row, why=t(f"import.{issue.code}",
+                                                          text=issue.text)))
+    for issue in plan.duplicates:
+        say(t("cli.import.duplicate", row=issue.row, text=issue.text))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "open": cmd_open,
     "new": cmd_new,
     "stats": cmd_stats,
     "verify": cmd_verify,
+    "import": cmd_import,
 }
 
 
