@@ -137,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help=t("cli.import.dry_run"))
     imp.add_argument("--json", action="store_true", help=t("cli.import.json"))
 
+    export = commands.add_parser("export", parents=[common], help=t("cli.export.help"),
+                                 description=t("cli.export.description"))
+    export.add_argument("path", metavar="PATH", help=t("cli.arg.path"))
+    export.add_argument("--format", required=True, metavar="FORMAT", dest="fmt",
+                        help=t("cli.export.format"))
+    export.add_argument("--out", required=True, metavar="DIR", help=t("cli.export.out"))
+
     verify = commands.add_parser("verify", parents=[common], help=t("cli.verify.help"),
                                  description=t("cli.verify.description"))
     verify.add_argument("path", metavar="PATH", help=t("cli.arg.path"))
@@ -306,6 +313,23 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.core.session import Session
+    from facilitator.export import export, format_names
+
+    if args.fmt not in format_names():
+        return fail(t("error.export_format", format=args.fmt) + " "
+                    + t("cli.export.known", names=", ".join(format_names())))
+    session = Session.open(Path(args.path), readonly=True)
+    try:
+        written = export(session, args.fmt, Path(args.out))
+    finally:
+        session.close()
+    for path in written:
+        say(str(path))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "open": cmd_open,
@@ -313,6 +337,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "stats": cmd_stats,
     "verify": cmd_verify,
     "import": cmd_import,
+    "export": cmd_export,
 }
 
 

@@ -45,7 +45,10 @@ def similarity(a: str, b: str) -> float:
         return 1.0
     wa, wb = set(na.split()), set(nb.split())
     jaccard = len(wa & wb) / len(wa | wb)
-    return max(jaccard, SequenceMatcher(None, na, nb).ratio())
+    # "KTP keliling" inside "Layanan KTP keliling" is the same idea said shorter; one shared
+    # word is not enough to say so.
+    contained = 0.9 * len(wa & wb) / min(len(wa), len(wb)) if min(len(wa), len(wb)) >= 2 else 0
+    return max(jaccard, contained, SequenceMatcher(None, na, nb).ratio())
 
 
 SIMILAR = 0.8
