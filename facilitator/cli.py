@@ -144,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help=t("cli.export.format"))
     export.add_argument("--out", required=True, metavar="DIR", help=t("cli.export.out"))
 
+    merge = commands.add_parser("merge", parents=[common], help=t("cli.merge.help"),
+                                description=t("cli.merge.description"))
+    merge.add_argument("inputs", nargs="+", metavar="FILE", help=t("cli.merge.inputs"))
+    merge.add_argument("--out", required=True, metavar="PATH", help=t("cli.merge.out"))
+    merge.add_argument("--allow-broken", action="store_true", help=t("cli.merge.allow_broken"))
+    merge.add_argument("--json", action="store_true", help=t("cli.merge.json"))
+
     verify = commands.add_parser("verify", parents=[common], help=t("cli.verify.help"),
                                  description=t("cli.verify.description"))
     verify.add_argument("path", metavar="PATH", help=t("cli.arg.path"))
@@ -330,6 +337,36 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace, settings: Settings) -> int:
+    from facilitator.core.merge import merge_files
+
+    out = Path(args.out)
+    if out.exists():
+        return fail(t("error.exists", path=str(out)))
+    if len(args.inputs) < 2:
+        return fail(t("cli.merge.need_two"))
+    report = merge_files(args.inputs, out, allow_broken=args.allow_broken)
+    written = out.exists()
+    if args.json:
+        print(json.dumps(dict(report.summary(), written=written, out=str(out)),
+                         ensure_ascii=False))
+    else:
+        if written:
+            say(t("cli.merge.done", count=len(args.inputs), records=report.records,
+                  path=str(out)))
+        for conflict in report.conflicts:
+            say(t("cli.merge.conflict", table=conflict["table"], id=conflict["id"],
+                  kept=", ".join(conflict["kept"]) or "-",
+                  dropped=", ".join(conflict["dropped"]) or "-"))
+        for broken in report.broken:
+            print(t("cli.merge.broken", file=broken.get("file", ""), id=broken["id"],
+                    name=broken["name"] or "-", problem=t(f"cli.merge.problem_{broken['problem']}")),
+                  file=sys.stderr)
+    if not written:
+        return fail(t("cli.merge.refused"))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "demo": cmd_demo,
     "open": cmd_open,
@@ -338,6 +375,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "verify": cmd_verify,
     "import": cmd_import,
     "export": cmd_export,
+    "merge": cmd_merge,
 }
 
 

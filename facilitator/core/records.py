@@ -283,7 +283,8 @@ class Commitment(Record):
     """A signed commitment (Komitmen Kesepakatan Berinovasi) to an innovation or a unit.
 
     Once ``sealed_at`` is set, ``seal`` is the SHA-256 of the content and ``prev_seal`` chained
-    to the commitment sealed before it; the core refuses to change it afterwards.
+    to the commitment sealed before it on the same ``chain`` (the device that sealed it, so that
+    two laptops' chains survive a merge side by side); the core refuses to change it afterwards.
     """
 
     TABLE: ClassVar[str] = "commitments"
@@ -302,6 +303,7 @@ class Commitment(Record):
     signed_how: str = ""
     sheet_no: str = ""
     sealed_at: str = ""
+    chain: str = ""
     seq: int = 0
     seal: str = ""
     prev_seal: str = ""

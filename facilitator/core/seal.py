@@ -19,7 +19,7 @@ from facilitator.core.session import Session
 
 GENESIS = "0" * 64
 SEALED_FIELDS = ("id", "kind", "idea_id", "unit_id", "official", "head", "witness", "place",
-                 "date", "lang", "text", "signed_how", "sheet_no", "sealed_at", "seq",
+                 "date", "lang", "text", "signed_how", "sheet_no", "sealed_at", "chain", "seq",
                  "prev_seal", "withdraws")
 
 
@@ -53,39 +53,48 @@ def seal(session: Session, commitment: Commitment, *, signed_how: str, sheet_no:
             raise RuleError("sheet_no_missing")
     else:
         raise RuleError("unknown_signing", how=signed_how)
-    chain = session.sealed()
+    chain = [c for c in session.sealed() if c.chain == session.actor]
     prev = chain[-1].seal if chain else GENESIS
     sealed = dataclasses.replace(commitment, signed_how=signed_how, sheet_no=sheet_no.strip(),
-                                 sealed_at=session._clock(), seq=len(chain) + 1, prev_seal=prev)
+                                 sealed_at=session.now(), chain=session.actor,
+                                 seq=len(chain) + 1, prev_seal=prev)
     sealed.seal = content_hash(sealed.to_doc())
     session.commit("commitment.seal", [sealed])
     return sealed
 
 
 def verify_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Check the chain of sealed commitment documents.
+    """Check the chains of sealed commitment documents (one chain per sealing device).
 
     Returns one problem per broken commitment: ``{"id", "name", "problem"}`` with ``problem`` one
-    of ``changed``, ``out_of_order``, ``missing_before`` (a commitment before it was removed).
+    of ``changed`` (its content no longer matches its seal), ``out_of_order`` (it does not follow
+    the seal before it), ``missing_before`` (a commitment before it in its chain was removed).
     """
-    sealed = sorted((d for d in docs if d.get("sealed_at")), key=lambda d: (d.get("seq", 0),
-                                                                             d.get("sealed_at")))
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for doc in docs:
+        if doc.get("sealed_at"):
+            chains.setdefault(str(doc.get("chain", "")), []).append(doc)
     problems: list[dict[str, Any]] = []
-    prev = GENESIS
-    for position, doc in enumerate(sealed, start=1):
-        name = (doc.get("official") or {}).get("name", "") if isinstance(doc.get("official"),
-                                                                          dict) else ""
-        entry = {"id": doc.get("id", "?"), "name": name}
-        if content_hash(doc) != doc.get("seal"):
-            problems.append(dict(entry, problem="changed"))
-        elif doc.get("prev_seal") != prev:
-            known = {d.get("seal") for d in sealed}
-            problem = "out_of_order" if doc.get("prev_seal") in known else "missing_before"
-            problems.append(dict(entry, problem=problem))
-        elif doc.get("seq") != position:
-            problems.append(dict(entry, problem="missing_before"))
-        prev = doc.get("seal", "")
+    for chain in chains.values():
+        chain.sort(key=lambda d: (_int(d.get("seq")), str(d.get("sealed_at"))))
+        known = {d.get("seal") for d in chain}
+        prev = GENESIS
+        for position, doc in enumerate(chain, start=1):
+            official = doc.get("official")
+            name = official.get("name", "") if isinstance(official, dict) else ""
+            entry = {"id": str(doc.get("id", "?")), "name": str(name)}
+            if content_hash(doc) != doc.get("seal"):
+                problems.append(dict(entry, problem="changed"))
+            elif doc.get("prev_seal") != prev or doc.get("seq") != position:
+                problem = ("out_of_order" if doc.get("prev_seal") in known | {GENESIS}
+                           else "missing_before")
+                problems.append(dict(entry, problem=problem))
+            prev = doc.get("seal", "")
     return problems
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def verify(session: Session) -> list[dict[str, Any]]:

@@ -57,6 +57,10 @@ class Session:
             self.records[name] = {rid: cls.from_doc(doc) for rid, doc in docs.items()}
         self._listeners: list[Callable[[AuditEntry], None]] = []
 
+    def now(self) -> str:
+        """The current time by the session's clock (which tests and the demo fix)."""
+        return self._clock()
+
     def new_id(self, prefix: str) -> str:
         """A fresh record id (from the session's id factory, which tests and the demo fix)."""
         return self._make_id(prefix)
