@@ -117,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", parents=[common], help=t("cli.new.help"),
                               description=t("cli.new.description"))
     new.add_argument("path", metavar="PATH", help=t("cli.new.path"))
-    new.add_argument("--region", required=True, metavar="NAME", help=t("cli.new.region"))
+    new.add_argument("--region", metavar="NAME", help=t("cli.new.region"))
+    new.add_argument("--from", dest="from_export", metavar="EXPORT", help=t("cli.new.from"))
     new.add_argument("--date", type=_valid_date, default=None, metavar="YYYY-MM-DD",
                      help=t("cli.new.date"))
     new.add_argument("--template", metavar="FILE", help=t("cli.new.template"))
@@ -231,19 +232,33 @@ def cmd_open(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_new(args: argparse.Namespace, settings: Settings) -> int:
     from facilitator.core.session import Session
-    from facilitator.core.template import load_template
 
-    region = " ".join(args.region.split())
-    if not region:
-        return fail(t("cli.new.region_empty"))
-    template = load_template(args.template) if args.template else None
     path = Path(args.path)
-    session = Session.create(path, region=region, date=args.date or "", template=template)
+    if args.from_export:
+        session = _session_from_export(path, Path(args.from_export))
+        region = session.lab.region
+    else:
+        from facilitator.core.template import load_template
+
+        region = " ".join((args.region or "").split())
+        if not region:
+            return fail(t("cli.new.region_empty"))
+        template = load_template(args.template) if args.template else None
+        session = Session.create(path, region=region, date=args.date or "", template=template)
     if not args.open_after:
         session.close()
         say(t("cli.new.created", path=str(path), region=region))
         return EXIT_OK
     return run_app(settings, session)
+
+
+def _session_from_export(path: Path, source: Path) -> Any:
+    """A session made again from a ``json`` or ``yaml`` export (or a bundle holding one)."""
+    from facilitator.core.session import Session
+    from facilitator.export import load_export
+    from facilitator.store import Store
+
+    return Session(Store.create(path, load_export(source)))
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:

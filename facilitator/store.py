@@ -3,18 +3,27 @@
 A session is one TinyDB JSON file (``{"table": {"1": {...}, ...}}``) that any TinyDB, or any JSON
 reader, can open. Durability comes from two things beside it:
 
-* ``NAME.journal``: every confirmed change is appended to it as one line and fsynced before
-  :meth:`Store.commit` returns. Appending a line is a few kilobytes whatever the session's size, so
-  a change costs the same at 64 ideas as at 3,000 (a whole-file rewrite with fsync grows with the
-  file; the benchmark in ``tests/perf/bench.py`` prints both). A power cut can only tear the last
-  line, which was never confirmed, so it is dropped on the next open.
+* ``NAME.journal``: every confirmed change is appended to it as one checksummed line and fsynced
+  before :meth:`Store.commit` returns. Appending a line is a few kilobytes whatever the session's
+  size, so a change costs the same at 64 ideas as at 3,000 (a whole-file rewrite with fsync grows
+  with the file; the benchmark in ``tests/perf/bench.py`` prints both). A crash or power cut can
+  only tear the last line, which was never confirmed: it is dropped (and cut off the journal) on
+  the next open, so no later change is ever appended behind it.
 * ``NAME.bak``: the previous good generation of the file. The journal is folded into the file
   (compaction) when it grows, when the session is opened and when it is closed, by writing a new
-  file beside it, fsyncing it and renaming it over the old one, after the old one was copied to
-  the backup. At every instant there is a complete file on disk.
+  file beside it, fsyncing it and renaming it over the old one, after the old one was kept as
+  the backup (a second name for it; a copy where the filesystem has no hard links). At every
+  instant there is a complete file on disk. Each document's JSON is kept from the change that
+  wrote it, so a fold-in joins ready pieces instead of encoding the whole session again. The file records the sequence
+  number of the last change it holds, so journal entries it already holds are skipped: a journal
+  that outlives a compaction (a crash between the rename and the journal's removal) is harmless.
 
 A lock file (``NAME.lock``, held with an OS lock that dies with its process) keeps a second copy of
 the app to a read-only view; a lock left by a crashed process is free again at once.
+
+Portability: everything here runs on Linux, macOS and Windows. macOS gets ``F_FULLFSYNC`` (plain
+fsync stops at the drive's cache there); Windows has no directory fsync (NTFS journals renames) and
+refuses to rename over a file another process is reading, so renames there are retried briefly.
 """
 
 from __future__ import annotations
@@ -22,9 +31,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import threading
+import time
 import zlib
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
@@ -46,6 +57,14 @@ COMPACT_AFTER_BYTES = 8 * 1024 * 1024
 Tables = dict[str, dict[str, dict[str, Any]]]
 Op = tuple[str, str, dict[str, Any]]
 
+_WINDOWS = os.name == "nt"
+# Without O_BINARY, Windows' C runtime would turn every "\n" written through os.write into "\r\n".
+_JOURNAL_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+# Antivirus scanners, indexers and a read-only copy of the app reading the file briefly hold it
+# open on Windows, where that makes a rename over it fail. They let go within moments.
+_RENAME_TRIES = 10 if _WINDOWS else 1
+_READ_TRIES = 5
+
 
 def _fsync(fd: int) -> None:
     """Flush a file to the disk itself. On macOS plain fsync stops at the drive's cache."""
@@ -57,19 +76,55 @@ def _fsync(fd: int) -> None:
             fcntl.fcntl(fd, full)
             return
     except (ImportError, OSError):
-        pass
+        pass  # Windows has no fcntl; some macOS filesystems (SMB, FAT) refuse F_FULLFSYNC
     os.fsync(fd)
 
 
 def _fsync_dir(path: Path) -> None:
-    """Make a rename durable. Windows has no directory handles to fsync; NTFS journals renames."""
-    if os.name == "nt":
+    """Make a rename or a new file's name durable. Windows has no directory handles to fsync;
+    NTFS journals its directory changes itself."""
+    if _WINDOWS:
         return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        # A few filesystems (some FUSE and network mounts) cannot fsync a directory at all; the
+        # rename is then as durable as they make it, and failing the save would not help.
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EISDIR):
+            raise
     finally:
         os.close(fd)
+
+
+def _replace(src: Path, dst: Path) -> None:
+    for attempt in range(_RENAME_TRIES):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == _RENAME_TRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """os.write may write less than asked (a signal, a nearly full disk); finish the job."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:  # pragma: no cover - a 0-byte write of a non-empty buffer means no space
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
+def _dumps(data: Any) -> bytes:
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (e.g. from a broken paste) cannot be UTF-8; as a \\u escape it is
+        # still valid JSON that TinyDB reads back unchanged.
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _disk_error(exc: OSError, path: Path) -> StoreError:
@@ -80,9 +135,31 @@ def _disk_error(exc: OSError, path: Path) -> StoreError:
     return StoreError("write_failed", path=str(path), reason=exc.strerror or str(exc))
 
 
+def _corrupt(path: Path) -> StoreError:
+    return StoreError("corrupt", path=str(path), backup=str(sidecar(path, ".bak")))
+
+
 def sidecar(path: Path, suffix: str) -> Path:
     """The path of a file kept beside the session file (``demo.json`` -> ``demo.json.bak``)."""
     return path.with_name(path.name + suffix)
+
+
+def _write_file(path: Path, payload: bytes) -> None:
+    """Write ``path`` whole or not at all: a temporary file, fsynced, renamed into place."""
+    tmp = sidecar(path, ".tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            _fsync(handle.fileno())
+        _replace(tmp, path)
+        _fsync_dir(path.parent)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
 
 
 class AtomicJSONStorage(Storage):
@@ -98,6 +175,8 @@ class AtomicJSONStorage(Storage):
         self.backup = backup
 
     def read(self) -> Tables | None:
+        """The file's tables, or None if there is no file. A file that is not TinyDB JSON
+        raises ``StoreError("corrupt")`` naming the file and its backup."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -105,43 +184,52 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             raise StoreError("cannot_read", path=str(self.path), reason=exc.strerror or str(exc))
         if not raw.strip():
-            raise StoreError("corrupt", path=str(self.path), backup=str(sidecar(self.path, ".bak")))
+            raise _corrupt(self.path)
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            raise StoreError("corrupt", path=str(self.path), backup=str(sidecar(self.path, ".bak")))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _corrupt(self.path) from None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-            raise StoreError("corrupt", path=str(self.path), backup=str(sidecar(self.path, ".bak")))
+            raise _corrupt(self.path)
         return data
 
     def write(self, data: Tables) -> None:
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self.write_bytes(payload)
+        """Replace the file with ``data`` (TinyDB's Storage interface)."""
+        self.write_bytes(_dumps(data))
 
     def write_bytes(self, payload: bytes) -> None:
         """Replace the file with ``payload``; on any failure the old file stays as it was."""
-        tmp = sidecar(self.path, ".tmp")
+        bak_tmp = sidecar(self.path, ".bak.tmp")
         try:
-            with open(tmp, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                _fsync(handle.fileno())
             if self.backup and self.path.exists():
-                bak_tmp = sidecar(self.path, ".bak.tmp")
-                with open(self.path, "rb") as src, open(bak_tmp, "wb") as dst:
-                    dst.write(src.read())
-                    dst.flush()
-                    _fsync(dst.fileno())
-                os.replace(bak_tmp, sidecar(self.path, ".bak"))
-            os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
-        except OSError as exc:
-            for leftover in (tmp, sidecar(self.path, ".bak.tmp")):
+                # The old file must stay in place until the new one replaces it, so the backup
+                # is a second name for it (no bytes to write) or, where the filesystem has no
+                # hard links (FAT and exFAT USB sticks), a copy.
+                bak_tmp.unlink(missing_ok=True)
                 try:
-                    leftover.unlink()
-                except OSError:
-                    pass
+                    os.link(self.path, bak_tmp)
+                except (OSError, NotImplementedError, AttributeError):
+                    with open(self.path, "rb") as src, open(bak_tmp, "wb") as dst:
+                        dst.write(src.read())
+                        dst.flush()
+                        _fsync(dst.fileno())
+                _replace(bak_tmp, sidecar(self.path, ".bak"))
+            _write_file(self.path, payload)
+        except OSError as exc:
+            try:
+                bak_tmp.unlink()
+            except OSError:
+                pass
             raise _disk_error(exc, self.path) from None
+
+
+class _Loaded(NamedTuple):
+    tables: Tables
+    seq: int
+    version: int
+    applied: int  # journal entries newer than the file
+    journal_size: int  # bytes in the journal, torn tail included
+    journal_good: int  # bytes up to the end of the last intact line
 
 
 class Store:
@@ -159,10 +247,21 @@ class Store:
         self.readonly = readonly
         self._lock = lock
         self._storage = AtomicJSONStorage(path)
-        self._journal = None
+        self._journal: int | None = None  # an OS file descriptor, opened for appending
         self._journal_entries = 0
         self._journal_bytes = 0
+        self._journal_unnamed = False  # created, but its folder entry not yet fsynced
         self._broken: StoreError | None = None
+        # Each document's JSON, kept with the document it was made from: a compaction then
+        # joins ready-made pieces instead of encoding the whole session again (at 3,000 ideas
+        # that encoding alone would hold the app for several frames).
+        self._encoded: dict[str, dict[str, tuple[dict[str, Any], bytes]]] = {}
+        # The documents read from the file have no pieces yet; each change encodes a few of
+        # them, so that the pieces are ready long before the journal is next folded in.
+        self._unencoded = [(name, rid) for name, docs in tables.items() for rid in docs]
+        self._warm_step = max(16, -(-len(self._unencoded) * 2 // max(1, COMPACT_AFTER_ENTRIES)))
+        # The app saves from workers as well as from the UI thread; one change at a time.
+        self._mutex = threading.RLock()
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -179,12 +278,20 @@ class Store:
         lock = cls._acquire(path)
         if lock is None:
             raise StoreError("locked", path=str(path))
+        if path.exists():  # made by another copy of the app between the check and the lock
+            lock.release()
+            raise StoreError("exists", path=str(path))
         store = cls(path, {k: dict(v) for k, v in (tables or {}).items()}, seq=0,
                     readonly=False, lock=lock)
         try:
+            # A journal left beside an earlier file of the same name would be replayed into
+            # this one; the new file starts with none.
+            sidecar(path, ".journal").unlink(missing_ok=True)
             store.compact()
-        except StoreError:
+        except (StoreError, OSError) as exc:
             store.close()
+            if isinstance(exc, OSError):
+                raise _disk_error(exc, path) from None
             raise
         return store
 
@@ -201,26 +308,45 @@ class Store:
         lock = None if readonly else cls._acquire(path)
         readonly = readonly or lock is None
         try:
-            raw = AtomicJSONStorage(path).read() or {}
-            tables, seq, version = cls._unpack(raw, path)
-            entries = cls._replay(path, tables, seq)
-            seq = max([seq] + [e for e in entries])
+            loaded = cls._load(path, tries=_READ_TRIES if readonly else 1)
+            tables = _migrate(loaded.tables, loaded.version)
+            store = cls(path, tables, seq=loaded.seq, readonly=readonly, lock=lock)
+            if not readonly:
+                store._recover(loaded)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
-        store = cls(path, tables, seq=seq, readonly=readonly, lock=lock)
-        if not readonly and (entries or version != SCHEMA_VERSION):
-            if version != SCHEMA_VERSION:
-                store._keep_original(version)
+        return store
+
+    def _recover(self, loaded: _Loaded) -> None:
+        """After a writable open: cut an unconfirmed torn line off the journal, then fold the
+        journal in (and write a migrated file in the current schema)."""
+        journal = sidecar(self.path, ".journal")
+        if loaded.journal_good < loaded.journal_size:
+            # The torn tail was never confirmed. Left there, the next change would be appended
+            # right behind it and read back as part of the same damaged line: lost.
             try:
-                store.compact()
+                fd = os.open(journal, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+                try:
+                    os.ftruncate(fd, loaded.journal_good)
+                    _fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                # Everything confirmed is readable; refuse changes rather than bury them.
+                self._broken = _disk_error(exc, self.path)
+        if loaded.version != SCHEMA_VERSION:
+            # The journal's entries are in the old schema too (they were replayed before the
+            # migration), so the migrated file must be on disk before any new entry is.
+            self._keep_original(loaded.version)
+            self.compact()
+        elif loaded.applied:
+            try:
+                self.compact()
             except StoreError:
                 # The journal still holds the changes: nothing is lost, only not yet folded in.
-                pass
-        if not readonly:
-            store._journal_entries = len(entries)
-        return store
+                self._journal_entries = loaded.applied
 
     @staticmethod
     def _acquire(path: Path) -> FileLock | None:
@@ -236,8 +362,35 @@ class Store:
             raise _disk_error(exc, path) from None
         return lock
 
+    @classmethod
+    def _load(cls, path: Path, *, tries: int = 1) -> _Loaded:
+        """Read the file and replay its journal, without writing anything.
+
+        A reader that holds no lock can catch a writer between the rename of a compaction and
+        the removal of the journal, and read an old file with a new journal: the journal then
+        starts past the file's last change. Reading again a moment later sees a consistent pair.
+        """
+        for attempt in range(tries):
+            last = attempt == tries - 1
+            try:
+                raw = AtomicJSONStorage(path).read()
+            except StoreError as exc:
+                if exc.code != "cannot_read" or last:
+                    raise
+                time.sleep(0.02)
+                continue
+            if raw is None:
+                raise StoreError("not_found", path=str(path))
+            tables, seq, version = cls._unpack(raw, path)
+            loaded, gap = cls._replay(path, tables, seq, version)
+            if not gap or last:
+                return loaded
+            time.sleep(0.02)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     @staticmethod
     def _unpack(raw: Tables, path: Path) -> tuple[Tables, int, int]:
+        """The file's tables by record id, its last change's sequence number and its schema."""
         meta_table = raw.pop(META, None)
         if not isinstance(meta_table, dict) or not meta_table:
             raise StoreError("not_session", path=str(path))
@@ -246,8 +399,9 @@ class Store:
             raise StoreError("not_session", path=str(path))
         version = meta.get("schema")
         seq = meta.get("seq", 0)
-        if not isinstance(version, int) or not isinstance(seq, int):
-            raise StoreError("corrupt", path=str(path), backup=str(sidecar(path, ".bak")))
+        if (not isinstance(version, int) or isinstance(version, bool) or version < 1
+                or not isinstance(seq, int) or isinstance(seq, bool)):
+            raise _corrupt(path)
         if version > SCHEMA_VERSION:
             raise StoreError("newer", path=str(path), version=version, ours=SCHEMA_VERSION)
         tables: Tables = {}
@@ -255,24 +409,27 @@ class Store:
             docs: dict[str, dict[str, Any]] = {}
             for doc in table.values():
                 if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
-                    raise StoreError("corrupt", path=str(path), backup=str(sidecar(path, ".bak")))
+                    raise _corrupt(path)
                 docs[doc["id"]] = doc
             tables[name] = docs
-        for start in range(version, SCHEMA_VERSION):
-            tables = MIGRATIONS[start](tables)
         return tables, seq, version
 
     @staticmethod
-    def _replay(path: Path, tables: Tables, seq: int) -> list[int]:
-        """Apply the journal's entries newer than the file. Returns their sequence numbers."""
+    def _replay(path: Path, tables: Tables, seq: int, version: int) -> tuple[_Loaded, bool]:
+        """Apply the journal's entries newer than the file to ``tables``.
+
+        Returns what was loaded, and whether the journal skipped changes the file lacks.
+        """
         journal = sidecar(path, ".journal")
         try:
             raw = journal.read_bytes()
         except FileNotFoundError:
-            return []
+            return _Loaded(tables, seq, version, 0, 0, 0), False
         except OSError as exc:
             raise StoreError("cannot_read", path=str(journal), reason=exc.strerror or str(exc))
-        applied: list[int] = []
+        applied = 0
+        gap = False
+        good = 0
         lines = raw.split(b"\n")
         # The last piece has no newline: a line torn by a crash, never confirmed, or empty.
         complete, torn = lines[:-1], lines[-1]
@@ -282,20 +439,23 @@ class Store:
                 if number == len(complete) - 1 and not torn:
                     break  # torn last line whose newline made it to disk: also unconfirmed
                 raise StoreError("journal_corrupt", path=str(journal), line=number + 1)
+            good += len(line) + 1
             if entry["seq"] <= seq:
                 continue
+            if entry["seq"] != seq + 1:
+                gap = True
             for table, rid, doc in entry["ops"]:
                 tables.setdefault(table, {})[rid] = doc
-            applied.append(entry["seq"])
+            applied += 1
             seq = entry["seq"]
-        return applied
+        return _Loaded(tables, seq, version, applied, len(raw), good), gap
 
     def _keep_original(self, version: int) -> None:
         """Before the first write of a migrated file, keep the old version's file untouched."""
         keep = sidecar(self.path, f".v{version}.bak")
         if not keep.exists():
             try:
-                keep.write_bytes(self.path.read_bytes())
+                _write_file(keep, self.path.read_bytes())
             except OSError as exc:
                 raise _disk_error(exc, keep) from None
 
@@ -308,49 +468,87 @@ class Store:
         On failure (disk full, medium removed) nothing is applied and :class:`StoreError` says
         why; the journal is cut back so the next change does not follow a broken line.
         """
-        if self.readonly:
-            raise ReadOnlyError(str(self.path))
-        if self._broken is not None:
-            raise self._broken
-        ops = [(table, rid, doc) for table, rid, doc in ops]
-        seq = self.seq + 1
-        line = _encode_line({"seq": seq, "ops": ops})
-        journal = sidecar(self.path, ".journal")
-        try:
-            if self._journal is None:
-                self._journal = open(journal, "ab")
-                self._journal_bytes = self._journal.tell()
-            self._journal.write(line)
-            self._journal.flush()
-            _fsync(self._journal.fileno())
-        except OSError as exc:
-            self._cut_journal(journal)
-            raise _disk_error(exc, self.path) from None
-        self._journal_bytes += len(line)
-        self._journal_entries += 1
-        self.seq = seq
-        for table, rid, doc in ops:
-            self.tables.setdefault(table, {})[rid] = doc
-        if (self._journal_entries >= COMPACT_AFTER_ENTRIES
-                or self._journal_bytes >= COMPACT_AFTER_BYTES):
+        with self._mutex:
+            if self.readonly:
+                raise ReadOnlyError(str(self.path))
+            if self._broken is not None:
+                raise self._broken
+            ops = [(table, rid, doc) for table, rid, doc in ops]
+            seq = self.seq + 1
+            pieces = [self._encode(table, rid, doc) for table, rid, doc in ops]
+            line = _frame(b'{"seq":%d,"ops":[%s]}' % (seq, b",".join(
+                b"[%s,%s,%s]" % (_dumps(table), _dumps(rid), piece)
+                for (table, rid, _doc), piece in zip(ops, pieces))))
             try:
-                self.compact()
-            except StoreError:
-                pass  # the journal holds the change; folding it in can wait for the next try
-        return seq
+                fd = self._open_journal()
+                _write_all(fd, line)
+                _fsync(fd)
+                if self._journal_unnamed:
+                    # fsync makes a new journal's bytes durable, not its name in the folder.
+                    _fsync_dir(self.path.parent)
+                    self._journal_unnamed = False
+            except OSError as exc:
+                self._cut_journal()
+                raise _disk_error(exc, self.path) from None
+            self._journal_bytes += len(line)
+            self._journal_entries += 1
+            self.seq = seq
+            for table, rid, doc in ops:
+                self.tables.setdefault(table, {})[rid] = doc
+            self._warm()
+            if (self._journal_entries >= COMPACT_AFTER_ENTRIES
+                    or self._journal_bytes >= COMPACT_AFTER_BYTES):
+                try:
+                    self.compact()
+                except StoreError:
+                    pass  # the journal holds the change; folding it in can wait for the next try
+            return seq
 
-    def _cut_journal(self, journal: Path) -> None:
-        handle, self._journal = self._journal, None
+    def _encode(self, table: str, rid: str, doc: dict[str, Any]) -> bytes:
+        """The JSON of one document, made once per version of it."""
+        cached = self._encoded.get(table, {}).get(rid)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        piece = _dumps(doc)
+        self._encoded.setdefault(table, {})[rid] = (doc, piece)
+        return piece
+
+    def _warm(self) -> None:
+        for _ in range(min(self._warm_step, len(self._unencoded))):
+            table, rid = self._unencoded.pop()
+            self._encode(table, rid, self.tables[table][rid])
+
+    def _open_journal(self) -> int:
+        if self._journal is None:
+            journal = sidecar(self.path, ".journal")
+            if not journal.exists():
+                self._journal_unnamed = True
+            fd = os.open(journal, _JOURNAL_FLAGS, 0o666)
+            self._journal = fd
+            self._journal_bytes = os.fstat(fd).st_size
+        return self._journal
+
+    def _cut_journal(self) -> None:
+        fd = self._journal
+        if fd is None:
+            return  # the journal could not even be opened: nothing was written
         try:
-            if handle is not None:
-                handle.close()
-            with open(journal, "r+b") as fix:
-                fix.truncate(self._journal_bytes)
-                _fsync(fix.fileno())
+            os.ftruncate(fd, self._journal_bytes)
+            _fsync(fd)
         except OSError as exc:
             # The journal may now end in a partial line; a further append would bury it. Refuse
-            # changes until the coach saves elsewhere: everything confirmed is still on disk.
+            # changes until the coach saves elsewhere: everything confirmed is still on disk, and
+            # the next open cuts the partial line off.
             self._broken = _disk_error(exc, self.path)
+            self._close_journal()
+
+    def _close_journal(self) -> None:
+        fd, self._journal = self._journal, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def snapshot(self) -> Tables:
         """The session as TinyDB tables with the version header, ready to write as JSON."""
@@ -360,23 +558,35 @@ class Store:
             data[name] = {str(n): doc for n, doc in enumerate(docs.values(), start=1)}
         return data
 
+    def snapshot_bytes(self) -> bytes:
+        """:meth:`snapshot` as the bytes of the file: the same JSON, from the pieces kept."""
+        with self._mutex:
+            meta = _dumps({"app": "facilitator", "schema": SCHEMA_VERSION, "seq": self.seq,
+                           "id": "meta"})
+            parts = [b'{"%s":{"1":%s}' % (META.encode(), meta)]
+            for name, docs in self.tables.items():
+                parts.append(b",%s:{%s}" % (_dumps(name), b",".join(
+                    b'"%d":%s' % (n, self._encode(name, rid, doc))
+                    for n, (rid, doc) in enumerate(docs.items(), start=1))))
+            parts.append(b"}")
+            self._unencoded = []
+            return b"".join(parts)
+
     def compact(self) -> None:
         """Fold the journal into the file (atomically, keeping the backup) and empty it."""
-        if self.readonly:
-            raise ReadOnlyError(str(self.path))
-        self._storage.write(self.snapshot())
-        journal = sidecar(self.path, ".journal")
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        try:
-            # The file now holds every entry (its seq says so), so an old journal is harmless
-            # if this fails: on the next open its entries are skipped.
-            journal.unlink(missing_ok=True)
-        except OSError:
-            pass
-        self._journal_entries = 0
-        self._journal_bytes = 0
+        with self._mutex:
+            if self.readonly:
+                raise ReadOnlyError(str(self.path))
+            self._storage.write_bytes(self.snapshot_bytes())
+            self._close_journal()
+            try:
+                # The file now holds every entry (its seq says so), so an old journal is harmless
+                # if this fails: on the next open its entries are skipped.
+                sidecar(self.path, ".journal").unlink(missing_ok=True)
+            except OSError:
+                pass
+            self._journal_entries = 0
+            self._journal_bytes = 0
 
     def save_as(self, path: str | os.PathLike[str]) -> None:
         """Write the whole session, as it is in memory, to another file (e.g. when the disk of
@@ -384,33 +594,41 @@ class Store:
         target = Path(path)
         if target.exists():
             raise StoreError("exists", path=str(target))
-        AtomicJSONStorage(target, backup=False).write(self.snapshot())
+        payload = self.snapshot_bytes()
+        AtomicJSONStorage(target, backup=False).write_bytes(payload)
 
     def close(self) -> None:
         """Fold the journal in, so the file alone holds everything, and let go of the lock."""
-        try:
-            if not self.readonly and self._broken is None and (
-                    self._journal_entries or sidecar(self.path, ".journal").exists()):
-                try:
-                    self.compact()
-                except StoreError:
-                    pass  # the journal stays beside the file and is replayed on the next open
-        finally:
-            if self._journal is not None:
-                self._journal.close()
-                self._journal = None
-            if self._lock is not None:
-                self._lock.release()
-                self._lock = None
+        with self._mutex:
+            try:
+                # Even after a failed change: memory holds exactly what was confirmed, and a
+                # complete new file makes a journal with a damaged tail unnecessary.
+                if not self.readonly and (
+                        self._journal_entries or sidecar(self.path, ".journal").exists()):
+                    try:
+                        self.compact()
+                    except StoreError:
+                        pass  # the journal stays beside the file and is replayed on the next open
+            finally:
+                self._close_journal()
+                if self._lock is not None:
+                    self._lock.release()
+                    self._lock = None
 
 
-def _encode_line(entry: dict[str, Any]) -> bytes:
-    body = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _migrate(tables: Tables, version: int) -> Tables:
+    for start in range(version, SCHEMA_VERSION):
+        tables = MIGRATIONS[start](tables)
+    return tables
+
+
+def _frame(body: bytes) -> bytes:
+    """One journal line: the entry's checksum, the entry, a newline."""
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
 def _decode_line(line: bytes) -> dict[str, Any] | None:
-    """One journal entry, or None if the line is damaged (its checksum does not match)."""
+    """One journal entry, or None if the line is damaged (its checksum or shape is wrong)."""
     if len(line) < 10 or line[8:9] != b" ":
         return None
     body = line[9:]
@@ -418,9 +636,14 @@ def _decode_line(line: bytes) -> dict[str, Any] | None:
         if int(line[:8], 16) != zlib.crc32(body):
             return None
         entry = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(entry, dict) or not isinstance(entry.get("seq"), int):
+        return None
+    ops = entry.get("ops")
+    if not isinstance(ops, list) or not all(
+            isinstance(op, list) and len(op) == 3 and isinstance(op[0], str)
+            and isinstance(op[1], str) and isinstance(op[2], dict) for op in ops):
         return None
     return entry
 
@@ -431,7 +654,19 @@ def peek(path: str | os.PathLike[str]) -> Tables:
     path = Path(path)
     if not path.exists():
         raise StoreError("not_found", path=str(path))
-    raw = AtomicJSONStorage(path).read() or {}
-    tables, seq, _version = Store._unpack(raw, path)
-    Store._replay(path, tables, seq)
-    return tables
+    loaded = Store._load(path, tries=_READ_TRIES)
+    return _migrate(loaded.tables, loaded.version)
+
+
+def in_use(path: str | os.PathLike[str]) -> bool:
+    """Whether another copy of the app holds the session file now (its lock is taken)."""
+    path = Path(path)
+    lock = FileLock(str(sidecar(path, ".lock")), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:
+        return False
+    lock.release()
+    return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -86,7 +87,7 @@ def test_new_creates_a_session_and_refuses_to_overwrite(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("argv", [
-    ["new", "x.json"],
+    ["new"],
     ["new", "x.json", "--region", "A", "--date", "16-06-2021"],
     ["new", "x.json", "--region", "A", "--date", "2021-02-30"],
     ["stats"],
@@ -160,3 +161,24 @@ def test_sessions_folder_from_option_or_environment(monkeypatch, tmp_path):
     assert sessions_dir(str(tmp_path / "opt")) == tmp_path / "opt"
     monkeypatch.delenv("FACILITATOR_SESSIONS")
     assert str(sessions_dir(None)) == "sessions"
+
+
+def test_a_session_made_again_from_an_export_has_the_same_stats(capsys, tmp_path):
+    demo_copy = tmp_path / "demo.json"
+    assert main(["demo", "--out", str(demo_copy)]) == 0
+    for fmt in ("json", "yaml"):
+        out = tmp_path / fmt
+        assert main(["export", str(demo_copy), "--format", fmt, "--out", str(out)]) == 0
+        exported = Path(capsys.readouterr().out.strip().splitlines()[-1])
+        again = tmp_path / f"again-{fmt}.json"
+        assert main(["new", str(again), "--from", str(exported)]) == 0
+        capsys.readouterr()
+        main(["stats", str(demo_copy), "--json"])
+        original = json.loads(capsys.readouterr().out)
+        main(["stats", str(again), "--json"])
+        assert json.loads(capsys.readouterr().out) == original
+
+
+def test_new_needs_a_region_or_an_export(capsys, tmp_path):
+    code, _, err = run(capsys, "new", str(tmp_path / "x.json"))
+    assert code == 1 and "daerah" in err

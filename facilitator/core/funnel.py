@@ -10,7 +10,6 @@ in the user's language by :func:`reason_text`.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -450,9 +449,7 @@ def why_report(session: Session) -> str:
 
 
 def _md(text: str) -> str:
-    """User text made inert in Markdown: no accidental emphasis, links, code, HTML or headings.
+    """User text made inert in Markdown (see :func:`facilitator.core.text.markdown_escape`)."""
+    from facilitator.core.text import markdown_escape
 
-    Only what Markdown would act on is escaped, so "skor 2,5 < ambang 3,0" stays readable.
-    """
-    text = re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
-    return re.sub(r"<(?=[A-Za-z/!?])", r"\\<", text)
+    return markdown_escape(text)

@@ -60,3 +60,27 @@ def similar_titles(title: str, others: list[tuple[str, str]],
     """The ``(id, title)`` pairs of ``others`` like ``title``, most alike first."""
     found = [(oid, similarity(title, other)) for oid, other in others]
     return sorted([(oid, s) for oid, s in found if s >= threshold], key=lambda p: -p[1])
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]#|~])")
+_MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_BLOCK = re.compile(r"^([ \t]*)([>+=-])", re.MULTILINE)
+_MD_ORDERED = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
+
+
+def markdown_escape(text: str, *, inline: bool = False) -> str:
+    """User text made inert in Markdown: no accidental emphasis, links, code, HTML, entities,
+    headings, quotes or lists.
+
+    Only what Markdown would act on is escaped, so "skor 2,5 < ambang 3,0" stays readable.
+    ``inline`` is for text placed after other text on its line or in a table cell, where
+    a leading ``-`` or ``1.`` cannot start a list and needs no escape.
+    """
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_TAG.sub(r"\\<", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    if inline:
+        return text
+    text = _MD_BLOCK.sub(r"\1\\\2", text)
+    return _MD_ORDERED.sub(r"\1\\\2", text)

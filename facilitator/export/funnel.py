@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from facilitator.core.funnel import why_report
 from facilitator.core.session import Session
-from facilitator.export import register, stem, target, write_text
+from facilitator.export import register_files, stem
 
 
-@register("funnel")
-def export_funnel(session: Session, out: Path) -> list[Path]:
-    return [write_text(target(out, f"{stem(session)}-funnel.md"), why_report(session))]
+@register_files("funnel")
+def export_funnel(session: Session) -> dict[str, bytes]:
+    return {f"{stem(session)}-funnel.md": why_report(session).encode("utf-8", "replace")}
