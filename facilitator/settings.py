@@ -49,13 +49,22 @@ def load_saved(folder: Path) -> dict[str, str]:
     return saved
 
 
-def save(settings: Settings) -> bool:
-    """Keep the language and theme for next time. Returns False if the folder is not writable
-    (a preference is not worth an error message in front of the room)."""
+def save_preferences(folder: Path, **choices: str) -> bool:
+    """Merge ``choices`` (``lang``, ``theme``) into ``folder/settings.yaml``, written whole and
+    renamed into place. Returns False if the folder is not writable: a preference is not worth
+    an error message in front of the room."""
+    path = Path(folder) / SETTINGS_FILE
+    data = load_saved(Path(folder))
+    data.update({k: v for k, v in choices.items() if k in ("lang", "theme") and v})
+    tmp = path.with_name(path.name + ".tmp")
     try:
-        settings.sessions_dir.mkdir(parents=True, exist_ok=True)
-        (settings.sessions_dir / SETTINGS_FILE).write_text(
-            yaml.safe_dump({"lang": settings.lang, "theme": settings.theme}), encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=True), "utf-8")
+        os.replace(tmp, path)
     except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
         return False
     return True

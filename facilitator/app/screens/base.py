@@ -8,30 +8,135 @@ Contract between the frame and the stage screens:
   core (``facilitator.core``), never by touching the store;
 - its bindings live on itself (``BINDINGS``, each ``Binding`` with an ``id``), its look in a
   ``.tcss`` file beside it or ``DEFAULT_CSS``.
+- a binding's description comes from the locale: ``Binding(..., id="<area>.<name>")`` is shown
+  as ``t("<area>.keys.<name>")`` (e.g. id ``diagnose.add_idea`` reads ``diagnose.keys.add_idea``),
+  and is relabelled when the language changes;
+- when the language changes, the screen is recomposed (``compose_body`` runs again, so every
+  ``t()`` in it reads the new language) and :meth:`refresh_data` follows.
+
+The frame itself owns the keys every stage shares: 1-5 to jump to a stage and ctrl+z to undo.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Container
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from facilitator import i18n
+from facilitator.core.records import STAGES
 from facilitator.core.session import Session
 
 
-class StageScreen(Screen):
+def binding_locale_key(binding_id: str | None) -> str | None:
+    """The locale key of a binding's description: id ``area.name`` -> ``area.keys.name``."""
+    if not binding_id:
+        return None
+    area, _, name = binding_id.partition(".")
+    return f"{area}.keys.{name}" if name else None
+
+
+def _localized(binding: Binding) -> Binding:
+    key = binding_locale_key(binding.id)
+    if key is None:
+        return binding
+    if key not in i18n.catalog(i18n.language()) and key not in i18n.catalog(i18n.DEFAULT_LANGUAGE):
+        return binding
+    description = i18n.t(key)
+    if description == binding.description:
+        return binding
+    return dataclasses.replace(binding, description=description)
+
+
+def localize_bindings(node: DOMNode) -> bool:
+    """Give every binding of ``node`` that has an id its description in the current language.
+
+    Textual copies a class's ``BINDINGS`` into each node when it is built, so the descriptions
+    are replaced on the node itself; the keys (and a user's keymap, which goes by id) are kept.
+    Returns whether any description changed.
+    """
+    changed = False
+    table = node._bindings.key_to_bindings
+    for key, bindings in list(table.items()):
+        relabelled = [_localized(binding) for binding in bindings]
+        if any(new is not old for new, old in zip(relabelled, bindings)):
+            table[key] = relabelled
+            changed = True
+    return changed
+
+
+def localize_tree(screen: Screen) -> bool:
+    """Relabel the bindings of a screen and of every widget in it; whether any changed."""
+    changed = False
+    for node in screen.walk_children(with_self=True):
+        if node._bindings.key_to_bindings:
+            changed = localize_bindings(node) or changed
+    return changed
+
+
+class LocalizedScreen(Screen):
+    """A screen that follows the app's language: recomposed when it changed since last shown."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._language = i18n.language()
+        localize_bindings(self)
+
+    async def on_screen_resume(self) -> None:
+        await self.sync_with_app()
+
+    def relabel(self) -> None:
+        """Describe the keys of the screen's widgets in the current language (each footer
+        rebuild costs a frame, so the footer is told only if a description changed)."""
+        if localize_tree(self):
+            self.refresh_bindings()
+
+    async def sync_with_app(self) -> None:
+        """Catch up with what changed while the screen was not shown (here: the language)."""
+        if self._language != i18n.language():
+            await self.relocalize()
+        else:
+            self.relabel()
+
+    async def relocalize(self) -> None:
+        """Rebuild every widget so that each string is read again in the current language."""
+        self._language = i18n.language()
+        await self.recompose()
+        localize_tree(self)
+        self.refresh_bindings()  # the screen's own keys may not have changed, the footer has
+        if self.focused is None:
+            self.focus_next()
+        self.after_relocalize()
+
+    def after_relocalize(self) -> None:
+        """Hook run after a recompose for the language."""
+
+
+class StageScreen(LocalizedScreen):
     """A screen of one of the five stages, inside the app's frame."""
 
     STAGE: ClassVar[str] = ""
 
+    BINDINGS = [
+        *(Binding(str(number), f"app.stage('{stage}')", stage, show=False,
+                  id=f"app.stage_{stage}")
+          for number, stage in enumerate(STAGES, 1)),
+        Binding("ctrl+z", "app.undo", "Undo", id="app.undo"),
+    ]
+
+    _data_version: int = -1
+
     def compose(self) -> ComposeResult:
         from facilitator.app.widgets.frame import SessionHeader, StageBar
 
-        yield SessionHeader()
-        yield StageBar(self.STAGE)
+        yield SessionHeader(self.session)
+        yield StageBar(self.STAGE, self.session)
         with Container(id="stage-body"):
             yield from self.compose_body()
         yield Footer()
@@ -41,6 +146,7 @@ class StageScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
+        self._data_version = self.app_data_version
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -49,3 +155,36 @@ class StageScreen(Screen):
     @property
     def session(self) -> Session:
         return self.app.session  # type: ignore[attr-defined]
+
+    @property
+    def app_data_version(self) -> int:
+        return getattr(self.app, "data_version", 0)
+
+    async def sync_with_app(self) -> None:
+        """Catch up with the language and with every change confirmed since last shown."""
+        if self._language != i18n.language():
+            await self.relocalize()
+        else:
+            self.relabel()
+            if self._data_version != self.app_data_version:
+                self.refresh_frame()
+                self._data_version = self.app_data_version
+                self.refresh_data()
+
+    def after_relocalize(self) -> None:
+        self._data_version = self.app_data_version
+        self.refresh_data()
+
+    def refresh_frame(self) -> None:
+        """Re-read the header and the stage bar from the session."""
+        from facilitator.app.widgets.frame import SessionHeader, StageBar
+
+        for header in self.query(SessionHeader):
+            header.update_from(self.session)
+        for bar in self.query(StageBar):
+            bar.update_from(self.session)
+
+    def on_stage_bar_selected(self, message) -> None:
+        """A click on a stage in the stage bar (``StageBar.Selected``)."""
+        message.stop()
+        self.app.switch_stage(message.stage)  # type: ignore[attr-defined]

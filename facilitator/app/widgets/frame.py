@@ -1,0 +1,188 @@
+"""The frame around every stage: the session header and the stage bar.
+
+Both are pushed their data by the screen (``update_from(session)``); they never read the store
+and never change the session. What the user typed (the region's name) is shown as literal text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import Label, Static
+
+from facilitator.core.records import STAGES
+from facilitator.core.session import Session
+from facilitator.i18n import integer, t
+
+FUNNEL_WIDTH = 14
+"""The widest funnel figure the Display tab shows whole (``64→52→41``); wider ones are cut to
+the first and the last number, so that the tab stays readable at 80 columns."""
+
+
+def session_dates(session: Session) -> str:
+    """The lab's dates as one short text: ``2021-06-16`` or ``2021-06-16 – 2021-06-18``."""
+    dates = [d for d in session.lab.dates if d]
+    if not dates:
+        return ""
+    return dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}"
+
+
+def stage_progress(stage: str, figures: dict[str, Any]) -> str:
+    """What a stage has produced so far, in a few words (``64 ide``), from ``stats()``."""
+    if stage == "drumup":
+        return t("app.progress.drumup", count=integer(figures["opds"]))
+    if stage == "diagnose":
+        return t("app.progress.diagnose", count=integer(figures["ideas"]))
+    if stage == "design":
+        if not figures["funnel"]:
+            return t("app.progress.design_none")
+        return t("app.progress.design", count=integer(figures["selected"]))
+    if stage == "deliver":
+        return t("app.progress.deliver", count=integer(figures["commitments"]))
+    funnel = figures["funnel"]
+    if funnel:
+        steps = [funnel[0]["in"], *(r["out"] for r in funnel)]
+        text = "→".join(integer(n) for n in steps)
+        if len(text) > FUNNEL_WIDTH:
+            text = f"{integer(steps[0])}→{integer(steps[-1])}"
+        return text
+    return t("app.progress.display", count=integer(figures["notes"]))
+
+
+class SessionHeader(Horizontal):
+    """One line: the session's region and dates, a read-only marker, the app's name."""
+
+    DEFAULT_CSS = """
+    SessionHeader {
+        height: 1;
+        width: 1fr;
+        background: $primary;
+        color: $text;
+        Label { height: 1; padding: 0 1; text-wrap: nowrap; }
+        #header-session { width: 1fr; text-style: bold; text-overflow: ellipsis; }
+        #header-readonly {
+            width: auto; display: none; background: $warning; color: $text; text-style: bold;
+        }
+        #header-app { width: auto; text-style: italic; }
+        &.-readonly #header-readonly { display: block; }
+    }
+    """
+
+    def __init__(self, session: Session | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._session = session
+        self._text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="header-session")
+        yield Label(t("app.header.readonly"), id="header-readonly")
+        yield Label(t("app.name"), id="header-app")
+
+    def on_mount(self) -> None:
+        self.update_from(self._session)
+
+    def update_from(self, session: Session | None) -> None:
+        """Show ``session``'s region, dates and whether it is read-only (None: no session)."""
+        self._session = session
+        label = self.query_one("#header-session", Label)
+        if session is None:
+            label.update(Content.styled(t("app.header.no_session"), "not bold dim"))
+            self.set_class(False, "-readonly")
+            return
+        lab = session.lab
+        parts = [lab.region or t("app.picker.no_region")]
+        dates = session_dates(session)
+        if dates:
+            parts.append(dates)
+        self._text = " · ".join(parts)
+        label.update(Content(self._text))
+        self.set_class(session.readonly, "-readonly")
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # The region matters more than the app's name: on a narrow terminal the name gives way.
+        needed = len(self._text) + len(t("app.name")) + 4
+        if self._session is not None and self._session.readonly:
+            needed += len(t("app.header.readonly")) + 2
+        self.query_one("#header-app").display = self.size.width == 0 or needed <= self.size.width
+
+
+class StageTab(Static):
+    """One stage in the stage bar: its number key, its name and its progress. Clickable."""
+
+    DEFAULT_CSS = """
+    StageTab {
+        width: 1fr;
+        height: 2;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        color: $text-muted;
+        &:hover { background: $boost; color: $text; }
+        &.-current { background: $accent; color: $text; text-style: bold; }
+    }
+    """
+
+    def __init__(self, stage: str, number: int, **kwargs: Any) -> None:
+        super().__init__(id=f"stage-tab-{stage}", **kwargs)
+        self.stage = stage
+        self.number = number
+
+    def show(self, progress: str) -> None:
+        """Render the tab with ``progress`` under the stage's name."""
+        self.update(Content.assemble(
+            (f"{self.number} ", "dim"), (t(f"stage.{self.stage}"), "bold"), "\n", progress))
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.post_message(StageBar.Selected(self.stage))
+
+
+class StageBar(Horizontal):
+    """The five stages with their progress; the current one highlighted, each one clickable."""
+
+    DEFAULT_CSS = """
+    StageBar {
+        height: 2;
+        width: 1fr;
+        background: $panel;
+    }
+    """
+
+    class Selected(Message):
+        """The user clicked a stage."""
+
+        def __init__(self, stage: str) -> None:
+            super().__init__()
+            self.stage = stage
+
+    def __init__(self, current: str = "", session: Session | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.current = current
+        self._session = session
+
+    def compose(self) -> ComposeResult:
+        for number, stage in enumerate(STAGES, 1):
+            tab = StageTab(stage, number)
+            tab.set_class(stage == self.current, "-current")
+            yield tab
+
+    def on_mount(self) -> None:
+        self.update_from(self._session)
+
+    def update_from(self, session: Session | None) -> None:
+        """Re-count the session's progress into the tabs."""
+        from facilitator.core.stats import stats
+
+        self._session = session
+        figures = stats(session) if session is not None else None
+        for tab in self.query(StageTab):
+            tab.show(stage_progress(tab.stage, figures) if figures else "")

@@ -1,0 +1,210 @@
+"""The table every stage screen lists its records in.
+
+:class:`RecordTable` is a ``DataTable`` with three habits the screens rely on:
+
+- every cell is a ``rich.text.Text`` built from the value, so text the room typed (``[bold]``,
+  ``[link=...]``, brackets, emoji) shows exactly as typed and is never read as markup;
+- its columns fit the width it has: fixed columns keep their width and the flexible ones share
+  what is left, so a long title is cut with an ellipsis instead of pushing the layout sideways;
+- rows are keyed by record id, and refilling the table keeps the cursor on the same record (or,
+  if that record is gone, at the same place), so a refresh after every change does not lose the
+  coach's place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Literal, Sequence
+
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+
+from facilitator.i18n import t
+
+FALLBACK_WIDTH = 78
+"""The width assumed before the table has been laid out; a resize corrects it right after."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a :class:`RecordTable`.
+
+    ``label`` is a locale key (or the text itself when ``literal``). ``width`` 0 makes the column
+    flexible: it takes a share, by ``flex``, of the room the fixed columns leave, and never less
+    than ``min_width``.
+    """
+
+    key: str
+    label: str
+    width: int = 0
+    flex: int = 1
+    min_width: int = 6
+    align: Literal["left", "center", "right"] = "left"
+    literal: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.label if self.literal else t(self.label)
+
+
+def cell(value: Any, align: Literal["left", "center", "right"] = "left") -> Text:
+    """A table cell showing ``value`` literally, on one line, cut with an ellipsis if too long.
+
+    A ``Text`` keeps its styles (the screens use it for their own styled cells); numbers align
+    right; line breaks in typed text become a visible mark so that the row stays one line high.
+    """
+    if isinstance(value, Text):
+        shown = value.copy()
+        shown.no_wrap, shown.overflow, shown.end = True, shown.overflow or "ellipsis", ""
+        return shown
+    if value is None:
+        value = ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        align = "right" if align == "left" else align
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        text = " ↵ ".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return Text(text, no_wrap=True, overflow="ellipsis", justify=align, end="")
+
+
+Row = tuple[str, Sequence[Any]]
+
+PATCH_LIMIT = 20
+"""Up to this many rows removed or changed, the table is patched in place; beyond, refilled."""
+
+
+class RecordTable(DataTable):
+    """A table of records: literal cells, columns that fit, a cursor that stays on its record."""
+
+    DEFAULT_CSS = """
+    RecordTable {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self._specs: list[Column] = list(columns)
+        self._rows: list[tuple[str, tuple[Any, ...]]] = []
+        self._layout: tuple[Any, ...] | None = None
+
+    # -- filling -------------------------------------------------------------------------------
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the columns (e.g. one per day of the lab); the rows are refilled."""
+        if list(columns) != self._specs:
+            self._specs = list(columns)
+            self._rebuild(self._rows)
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Show ``rows``: ``(key, cells)`` pairs, the key a record id unique in the table.
+
+        Nothing happens if neither the rows nor the columns changed, so screens may call this on
+        every refresh.
+        """
+        rows = [(str(key), tuple(cells)) for key, cells in rows]
+        if rows == self._rows and self._wanted_layout() == self._layout:
+            return
+        self._rebuild(rows)
+
+    @property
+    def row_keys(self) -> list[str]:
+        """The keys of the rows shown, top to bottom."""
+        return [key for key, _ in self._rows]
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, or None for an empty table."""
+        if not self._rows or not self.is_valid_row_index(self.cursor_row):
+            return None
+        return self._rows[self.cursor_row][0]
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _widths(self) -> list[int]:
+        total = self.size.width or FALLBACK_WIDTH
+        room = total - self.styles.scrollbar_size_vertical
+        room -= 2 * self.cell_padding * len(self._specs)
+        fixed = sum(c.width for c in self._specs if c.width)
+        flexible = [c for c in self._specs if not c.width]
+        shares = sum(c.flex for c in flexible) or 1
+        left = max(0, room - fixed)
+        widths: list[int] = []
+        for column in self._specs:
+            if column.width:
+                widths.append(column.width)
+            else:
+                widths.append(max(column.min_width, left * column.flex // shares))
+        return widths
+
+    def _wanted_layout(self) -> tuple[Any, ...]:
+        return tuple((c.key, c.title, c.align) for c in self._specs), tuple(self._widths())
+
+    def _rebuild(self, rows: list[tuple[str, tuple[Any, ...]]]) -> None:
+        layout = self._wanted_layout()
+        if layout == self._layout and self._patch(rows):
+            return
+        old_key, old_row, old_scroll = self.cursor_key, self.cursor_row, self.scroll_y
+        self._rows = rows
+        self.clear(columns=layout != self._layout)
+        if layout != self._layout:
+            for column, width in zip(self._specs, layout[1]):
+                self.add_column(Text(column.title, justify=column.align, no_wrap=True,
+                                     overflow="ellipsis"), width=width, key=column.key)
+            self._layout = layout
+        for key, cells in self._rows:
+            padded = list(cells) + [""] * (len(self._specs) - len(cells))
+            self.add_row(*(cell(value, column.align) for value, column
+                           in zip(padded, self._specs)), key=key)
+        if not self._rows:
+            return
+        keys = self.row_keys
+        row = keys.index(old_key) if old_key in keys else min(old_row, len(keys) - 1)
+        # Back to where the view was, then only as far as needed to show the cursor.
+        self.scroll_to(y=old_scroll, animate=False, immediate=True)
+        self.move_cursor(row=row, animate=False)
+
+    def _patch(self, rows: list[tuple[str, tuple[Any, ...]]]) -> bool:
+        """Bring the table to ``rows`` by touching only what changed, if that is cheap.
+
+        The usual change is one record added, edited or removed in a long list (the brainstorm's
+        ideas), and refilling thousands of rows for it would stall the screen. Returns False when
+        the change is not of that kind, and the table is refilled instead.
+        """
+        old = self._rows
+        old_keys = [key for key, _ in old]
+        new_keys = [key for key, _ in rows]
+        gone = set(old_keys) - set(new_keys)
+        if len(gone) > PATCH_LIMIT:
+            return False
+        kept = [key for key in old_keys if key not in gone]
+        if new_keys[:len(kept)] != kept:
+            return False  # reordered or inserted in the middle
+        if sum(1 for (_, a), (_, b) in zip(old, rows) if a != b) > PATCH_LIMIT:
+            return False
+        old_key, old_row = self.cursor_key, self.cursor_row
+        for key in gone:
+            self.remove_row(key)
+        before = dict(old)
+        for key, cells in rows[:len(kept)]:
+            if before[key] != cells:
+                padded = list(cells) + [""] * (len(self._specs) - len(cells))
+                for value, column in zip(padded, self._specs):
+                    self.update_cell(key, column.key, cell(value, column.align))
+        for key, cells in rows[len(kept):]:
+            padded = list(cells) + [""] * (len(self._specs) - len(cells))
+            self.add_row(*(cell(value, column.align) for value, column
+                           in zip(padded, self._specs)), key=key)
+        self._rows = rows
+        if rows and gone:
+            # Removing rows above the cursor shifts what is under it; follow the record.
+            row = new_keys.index(old_key) if old_key in new_keys else min(old_row, len(rows) - 1)
+            self.move_cursor(row=row, animate=False)
+        return True
+
+    def on_resize(self, event: events.Resize) -> None:
+        # DataTable's own resize handler runs as well; this one only refits the columns.
+        if self._wanted_layout() != self._layout:
+            self._rebuild(self._rows)

@@ -1,0 +1,355 @@
+"""The app's frame as the coach meets it: stage keys, the keys help, undo, language, quitting."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+import pytest
+from textual.widgets import Footer, Input
+
+from facilitator import i18n
+from facilitator.app import FacilitatorApp
+from facilitator.settings import load_saved as load_preferences, save_preferences
+from facilitator.app.screens.base import StageScreen
+from facilitator.app.screens.help import KeysDialog
+from facilitator.app.widgets.frame import SessionHeader, StageBar, StageTab, stage_progress
+from facilitator.core.records import STAGES, Idea, Participant, Round, Unit
+from facilitator.core.session import Session
+from facilitator.settings import Settings
+
+SIZE = (80, 24)
+
+
+def run_async(test):
+    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+    return wrapper
+
+
+def build_session(path: Path, *, region: str = "Kabupaten Sorong", units: int = 3,
+                  ideas: int = 5) -> Session:
+    """A small lab: a few OPD, a participant each, some ideas."""
+    session = Session.create(path, region=region, date="2021-06-16")
+    unit_ids = [session.add(Unit(name=f"Dinas {n}")).id for n in range(units)]
+    for n, unit_id in enumerate(unit_ids):
+        session.add(Participant(name=f"Peserta {n}", unit_id=unit_id))
+    for n in range(ideas):
+        session.add(Idea(title=f"Ide {n}", unit_id=unit_ids[n % units]))
+    return session
+
+
+@pytest.fixture
+def session(tmp_path):
+    session = build_session(tmp_path / "sorong.json")
+    yield session
+    session.close()
+
+
+def make_app(tmp_path: Path, session: Session | None, lang: str = "id") -> FacilitatorApp:
+    return FacilitatorApp(Settings(sessions_dir=tmp_path, lang=lang), session=session)
+
+
+def tab_text(app: FacilitatorApp, stage: str) -> str:
+    return str(app.screen.query_one(f"#stage-tab-{stage}", StageTab).render())
+
+
+def footer_text(app: FacilitatorApp) -> str:
+    footer = app.screen.query_one(Footer)
+    return " ".join(key.description for key in footer.query("FooterKey"))
+
+
+def messages(app: FacilitatorApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@run_async
+async def test_the_app_opens_on_the_stage_the_session_has_reached(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "diagnose"
+        assert app.screen.query_one("#stage-tab-diagnose").has_class("-current")
+        header = str(app.screen.query_one("#header-session").render())
+        assert "Kabupaten Sorong" in header and "2021-06-16" in header
+        assert "3 OPD" in tab_text(app, "drumup") and "5 ide" in tab_text(app, "diagnose")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@run_async
+async def test_keys_one_to_five_jump_to_each_stage(tmp_path, session, size):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=size) as pilot:
+        for number, stage in reversed(list(enumerate(STAGES, 1))):
+            await pilot.press(str(number))
+            await pilot.pause()
+            assert app.current_mode == stage
+            assert isinstance(app.screen, StageScreen) and app.screen.STAGE == stage
+            current = [tab.stage for tab in app.screen.query(StageTab) if tab.has_class("-current")]
+            assert current == [stage]
+
+
+@run_async
+async def test_a_digit_or_q_typed_into_a_field_stays_in_the_field(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = Input(id="probe")
+        await app.screen.query_one("#stage-body").mount(field)
+        field.focus()
+        await pilot.pause()
+        await pilot.press("1", "3", "q", "ctrl+z")
+        await pilot.pause()
+        assert app.current_mode == "diagnose"
+        assert field.value == "13q"
+        assert app.is_running
+        assert len(session.ideas()) == 5  # ctrl+z in a field never takes back a saved change
+
+
+@run_async
+async def test_clicking_a_stage_in_the_bar_opens_it(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#stage-tab-deliver")
+        await pilot.pause()
+        assert app.current_mode == "deliver"
+
+
+@run_async
+async def test_question_mark_shows_the_keys_of_the_screen(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysDialog)
+        listed = dict(app.screen.rows)
+        assert listed["^z"] == "Urungkan"
+        assert listed["1"] == "Ke Drum-Up" and listed["5"] == "Ke Display"
+        assert "Keluar" in listed.values()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+
+
+@run_async
+async def test_ctrl_z_undoes_the_last_change_and_says_what_it_was(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session.add(Idea(title="Posyandu [b]Digital[/b]", unit_id=session.units()[0].id))
+        await pilot.pause()
+        assert len(session.ideas()) == 6
+        assert "6 ide" in tab_text(app, "diagnose")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(session.ideas()) == 5
+        assert "5 ide" in tab_text(app, "diagnose")
+        # The idea's title is shown as typed, markup and all.
+        assert "Dibatalkan: tambah ide «Posyandu [b]Digital[/b]»" in messages(app)
+
+
+@run_async
+async def test_ctrl_z_with_nothing_left_to_undo_says_so(tmp_path):
+    fresh = Session.create(tmp_path / "baru.json", region="Kota Banjar")
+    app = make_app(tmp_path, fresh)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert i18n.t("app.undo.nothing") in messages(app)
+    finally:
+        fresh.close()
+
+
+@run_async
+async def test_a_read_only_session_is_marked_and_explained(tmp_path, session):
+    viewer = Session.open(session.path)  # the fixture's copy holds the lock
+    assert viewer.readonly
+    app = make_app(tmp_path, viewer)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            header = app.screen.query_one(SessionHeader)
+            assert header.has_class("-readonly")
+            assert header.query_one("#header-readonly").display
+            explained = f"Sesi {session.path} terbuka hanya-baca"
+            assert any(explained in m for m in messages(app))
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert len(session.ideas()) == 5
+            assert messages(app).count(messages(app)[0]) == 2  # the same explanation again
+    finally:
+        viewer.close()
+
+
+@run_async
+async def test_switching_language_relabels_the_frame_and_every_stage(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")  # Drum-Up is built in Bahasa Indonesia, then hidden
+        await pilot.press("2")
+        await pilot.pause()
+        assert "Urungkan" in footer_text(app) and "5 ide" in tab_text(app, "diagnose")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert i18n.language() == "en"
+        assert "5 ideas" in tab_text(app, "diagnose")
+        assert "Undo" in footer_text(app) and "Quit" in footer_text(app)
+        assert "Urungkan" not in footer_text(app)
+        assert str(app.screen.query_one("#header-app").render()) == "Innovation Lab Facilitator"
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Undo" in footer_text(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "Urungkan" in footer_text(app)
+    assert load_preferences(tmp_path)["lang"] == "id"
+
+
+@run_async
+async def test_a_change_made_elsewhere_shows_when_a_stage_is_shown_again(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        session.add(Unit(name="Bappeda"))
+        await pilot.press("2")
+        await pilot.pause()
+        assert "4 OPD" in tab_text(app, "drumup")
+
+
+@run_async
+async def test_the_palette_goes_to_a_stage(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Ke tahap Display")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "display"
+
+
+@run_async
+async def test_the_projector_theme_is_offered_and_remembered(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"proyektor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "proyektor"
+        assert app.has_class("-theme-proyektor")
+    assert load_preferences(tmp_path) == {"theme": "proyektor"}
+
+
+@run_async
+async def test_q_quits(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+def test_preferences_survive_a_broken_file(tmp_path):
+    (tmp_path / "settings.yaml").write_text("lang: [unclosed\n", "utf-8")
+    assert load_preferences(tmp_path) == {}
+    assert save_preferences(tmp_path, theme="nord")
+    assert load_preferences(tmp_path) == {"theme": "nord"}
+    (tmp_path / "settings.yaml").write_text("- a list, not a mapping\n", "utf-8")
+    assert load_preferences(tmp_path) == {}
+
+
+def test_the_stage_bar_reads_the_funnel_and_keeps_it_short():
+    figures = {"opds": 24, "ideas": 64, "selected": 41, "commitments": 6, "notes": 3,
+               "funnel": [{"name": "a", "in": 64, "out": 52}, {"name": "b", "in": 52, "out": 41}]}
+    assert stage_progress("display", figures) == "64→52→41"
+    assert stage_progress("design", figures) == "41 terpilih"
+    figures["funnel"] = [{"name": str(n), "in": 3000 - n, "out": 2999 - n} for n in range(4)]
+    assert stage_progress("display", figures) == "3.000→2.996"
+    figures["funnel"] = []
+    assert stage_progress("design", figures) == "belum disaring"
+    assert stage_progress("display", figures) == "3 catatan"
+
+
+@run_async
+async def test_the_header_shows_a_region_literally(tmp_path):
+    odd = build_session(tmp_path / "odd.json", region="Kota [b]Banjar[/b] [link=x]")
+    app = make_app(tmp_path, odd)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            text = str(app.screen.query_one("#header-session").render())
+            assert text.startswith("Kota [b]Banjar[/b] [link=x]")
+    finally:
+        odd.close()
+
+
+@run_async
+async def test_a_funnel_round_shows_in_the_stage_bar(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ids = [idea.id for idea in session.ideas()]
+        session.add(Round(name="Seleksi", order=1, pool=ids,
+                          decisions=[{"idea": i, "kept": n < 3, "reason": {"code": "picked"}}
+                                     for n, i in enumerate(ids)]))
+        await pilot.pause()
+        assert "3 terpilih" in tab_text(app, "design")
+        assert "5→3" in tab_text(app, "display")
+        assert app.screen.query_one(StageBar)
+
+
+@run_async
+async def test_a_long_region_name_wins_over_the_app_name_at_80_columns(tmp_path):
+    long = build_session(tmp_path / "long.json",
+                         region="Kabupaten Kepulauan Siau Tagulandang Biaro")
+    long.edit(long.lab, dates=["2021-06-16", "2021-06-18"])
+    app = make_app(tmp_path, long)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert not app.screen.query_one("#header-app").display
+            await pilot.resize_terminal(120, 30)
+            await pilot.pause()
+            assert app.screen.query_one("#header-app").display
+    finally:
+        long.close()
+
+
+@run_async
+async def test_the_palette_switches_the_language(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"English")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert i18n.language() == "en"
+        assert "5 ideas" in tab_text(app, "diagnose") and "Undo" in footer_text(app)
+
+
+@run_async
+async def test_undoing_a_screening_round_is_named_in_the_users_words(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        ids = [idea.id for idea in session.ideas()]
+        session.add(Round(name="Seleksi gerbang", order=1, pool=ids,
+                          decisions=[{"idea": i, "kept": True, "reason": {"code": "picked"}}
+                                     for i in ids]), "round.apply")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Dibatalkan: jalankan putaran penyaringan «Seleksi gerbang»" in messages(app)
+        assert session.rounds() == []
