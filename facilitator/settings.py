@@ -34,12 +34,26 @@ class Settings:
     actor: str = ""
 
 
+def _shallow(raw: str, limit: int = 2) -> bool:
+    """Whether the YAML nests no deeper than a preferences file needs. Checked on the event
+    stream first, because deeply nested brackets make the loader recurse until it fails."""
+    depth = 0
+    for event in yaml.parse(raw, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > limit:
+                return False
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return True
+
+
 def load_saved(folder: Path) -> dict[str, str]:
     """The preferences saved in ``folder/settings.yaml``: only known keys with string values."""
     try:
         raw = (folder / SETTINGS_FILE).read_text(encoding="utf-8")
-        data = yaml.safe_load(raw) if len(raw) < 64 * 1024 else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.safe_load(raw) if len(raw) < 64 * 1024 and _shallow(raw) else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
     if not isinstance(data, dict):
         return {}
