@@ -1,21 +1,30 @@
 """What the user reads, in Bahasa Indonesia (the default) or English.
 
-Every user-visible string lives in ``locales/<lang>.yaml`` under the same keys in each file (a
-test enforces it). :func:`t` looks a dotted key up in the current language and fills in the
+Every user-visible string lives in ``locales/<lang>.yaml`` (and, while areas are built in
+parallel, ``locales/parts/<area>.<lang>.yaml``) under the same keys in each language (a test
+enforces it). :func:`t` looks a dotted key up in the current language and fills in the
 parameters with ``str.format``.
+
+The YAML files are the source. Parsing them costs a few tens of milliseconds at every start
+(PyPyYAML's constructor is Python even with the C parser), so the flattened catalog is kept
+like bytecode: in ``locales/__pycache__`` (or under ``PYTHONPYCACHEPREFIX``), not written when
+``PYTHONDONTWRITEBYTECODE`` is set, and used only while every source file still has the size
+and modification time it had when the cache was written.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
-
-import yaml
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
+LOCALES = Path(__file__).resolve().parent / "locales"
+CACHE_FORMAT = 1
 
 _current = DEFAULT_LANGUAGE
 
@@ -41,12 +50,53 @@ def language_from_env() -> str | None:
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
     """All strings of one language, flattened to dotted keys."""
-    folder = resources.files("facilitator.locales")
-    texts = [folder.joinpath(f"{lang}.yaml").read_text("utf-8")]
-    parts = folder.joinpath("parts")
+    return load_catalog(LOCALES, lang)
+
+
+def source_files(folder: Path, lang: str) -> list[Path]:
+    """The locale files of ``lang`` in ``folder``: the main one, then the parts by name."""
+    files = [folder / f"{lang}.yaml"]
+    parts = folder / "parts"
     if parts.is_dir():
-        texts += [p.read_text("utf-8") for p in sorted(parts.iterdir(), key=lambda p: p.name)
-                  if p.name.endswith(f".{lang}.yaml")]
+        files += sorted((p for p in parts.iterdir() if p.name.endswith(f".{lang}.yaml")),
+                        key=lambda p: p.name)
+    return files
+
+
+def cache_file(folder: Path, lang: str) -> Path:
+    """Where the flattened catalog of ``lang`` is kept, as Python keeps bytecode."""
+    if sys.pycache_prefix:
+        resolved = folder.resolve()
+        return Path(sys.pycache_prefix, *resolved.parts[1:], f"catalog.{lang}.json")
+    return folder / "__pycache__" / f"catalog.{lang}.json"
+
+
+def load_catalog(folder: Path, lang: str) -> dict[str, str]:
+    """The strings of ``lang`` from the locale files in ``folder``: from the cache while it
+    matches the files, else parsed from the YAML (and the cache written, if allowed)."""
+    files = source_files(folder, lang)
+    stamp = []
+    for path in files:
+        info = path.stat()
+        stamp.append([path.name, info.st_size, info.st_mtime_ns])
+    cache = cache_file(folder, lang)
+    try:
+        kept = json.loads(cache.read_bytes())
+        if kept["format"] == CACHE_FORMAT and kept["sources"] == stamp:
+            return kept["strings"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing, stale or damaged: parse the sources again
+    strings = parse_catalog([path.read_text("utf-8") for path in files])
+    if not sys.dont_write_bytecode:
+        write_cache(cache, {"format": CACHE_FORMAT, "sources": stamp, "strings": strings})
+    return strings
+
+
+def parse_catalog(texts: list[str]) -> dict[str, str]:
+    """The strings of several locale files (YAML), flattened to dotted keys; later files add
+    to (and may override) earlier ones."""
+    import yaml
+
     flat: dict[str, str] = {}
 
     def walk(node: Any, prefix: str) -> None:
@@ -56,12 +106,26 @@ def catalog(lang: str) -> dict[str, str]:
         else:
             flat[prefix] = str(node)
 
-    # The C loader when PyYAML has it: the locale files are read at every start, and the pure
-    # Python loader takes a tenth of a second over them. Both are safe loaders.
+    # The C parser when PyYAML has it; both are safe loaders.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for text in texts:
         walk(yaml.load(text, Loader=loader) or {}, "")
     return flat
+
+
+def write_cache(path: Path, content: dict[str, Any]) -> None:
+    """Write ``content`` to ``path`` whole (a temporary file renamed over it), or not at all:
+    a cache that cannot be written (read-only install, full disk) only costs the next start."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(content, ensure_ascii=False), "utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def t(key: str, /, **params: Any) -> str:

@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from textual.widgets import Footer, Input
 
 from facilitator import i18n
@@ -353,3 +354,130 @@ async def test_undoing_a_screening_round_is_named_in_the_users_words(tmp_path, s
         await pilot.pause()
         assert "Dibatalkan: jalankan putaran penyaringan «Seleksi gerbang»" in messages(app)
         assert session.rounds() == []
+
+
+# -- start-up and the keys row -----------------------------------------------------------------
+
+class _Frames:
+    """What reaches the terminal: for every frame drawn, whether the stage's body was in it."""
+
+    def __init__(self, app: FacilitatorApp) -> None:
+        self.with_body: list[bool] = []
+        display = app._display
+
+        def spy(screen, update) -> None:
+            display(screen, update)
+            if update is not None and not app._batch_count:  # a batch holds the display back
+                self.with_body.append(bool(getattr(screen, "body_ready", False)))
+
+        app._display = spy  # type: ignore[method-assign]
+
+
+@run_async
+async def test_the_first_frame_shows_the_frame_and_the_stage_follows(tmp_path, session):
+    app = make_app(tmp_path, session)
+    frames = _Frames(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert frames.with_body[0] is False  # header, stage bar and keys, at once
+        assert app.screen.body_ready and True in frames.with_body
+        assert app.screen.query_one("#stage-body")
+        assert "5 ide" in tab_text(app, "diagnose") and "Urungkan" in footer_text(app)
+
+
+@run_async
+async def test_a_stage_opened_with_its_key_is_shown_whole(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        frames = _Frames(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.screen.STAGE == "drumup" and app.screen.body_ready
+        assert frames.with_body and all(frames.with_body)  # never the frame alone
+
+
+def footer_keys(app: FacilitatorApp) -> list:
+    return list(app.screen.query_one(Footer).query("FooterKey"))
+
+
+@run_async
+async def test_the_keys_row_is_kept_when_nothing_changed_and_relabelled_when_it_did(
+        tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        shown = footer_keys(app)
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert footer_keys(app) == shown  # the same widgets: not rebuilt
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "Undo" in footer_text(app) and "Urungkan" not in footer_text(app)
+
+
+# -- the palette offers what the screen on show can do -------------------------------------------
+
+class _PaletteProbeScreen(StageScreen):
+    """A stage screen with its own keys: one always possible, one not now, one hidden."""
+
+    STAGE = "diagnose"
+    BINDINGS = [
+        Binding("h", "greet", "Sapa peserta", id="probe.greet"),
+        Binding("x", "close_round", "Tutup putaran", id="probe.close_round"),
+        Binding("y", "secret", "Rahasia", id="probe.secret"),
+        Binding("z", "no_id", "Tanpa id"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.greeted = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return {"close_round": None, "secret": False}.get(action, True)
+
+    def action_greet(self) -> None:
+        self.greeted += 1
+
+
+@run_async
+async def test_the_palette_offers_the_screens_own_actions_and_runs_them(tmp_path, session):
+    from facilitator.app.commands import screen_commands
+
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        probe = _PaletteProbeScreen()
+        await app.push_screen(probe)
+        await pilot.pause()
+        names = [command.name for command in screen_commands(probe)]
+        # Possible now, with an id; not the stage keys and undo (the app's commands say those).
+        assert names == ["Sapa peserta"]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sapa peserta")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is probe and probe.greeted == 1
+
+
+@run_async
+async def test_the_palette_on_the_session_list_offers_a_new_session(tmp_path):
+    from facilitator.app.screens.new_session import NewSessionDialog
+
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path / "sessions"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sesi baru")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NewSessionDialog)
+        assert app.screen.query(Input)

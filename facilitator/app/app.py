@@ -8,16 +8,18 @@ the stage screens on show re-read the session; hidden ones catch up when shown a
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import weakref
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.screen import Screen
 
 from facilitator import i18n
 from facilitator.app.commands import AppCommands
@@ -47,6 +49,13 @@ LABEL_WIDTH = 40
 def make_stage_screen(stage: str) -> StageScreen:
     module = importlib.import_module(f"facilitator.app.screens.{stage}")
     return getattr(module, STAGE_SCREENS[stage])()
+
+
+def stage_css_paths() -> list[Path]:
+    """The stage screens' own stylesheets (``screens/<stage>.tcss``, those that exist)."""
+    folder = Path(__file__).resolve().parent / "screens"
+    return [path for path in (folder / f"{stage}.tcss" for stage in STAGE_SCREENS)
+            if path.is_file()]
 
 
 def describe_change(entry: AuditEntry) -> str:
@@ -123,20 +132,93 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self.title = t("app.name")
         localize_bindings(self)
         self.session: Any = None
+        self.starting = True
+        """True until Textual's start-up is over and the first frame can be drawn."""
+        self._collect_after_start = False
         self.data_version = 0
         self._owns_session = False
         self._last_stage = ""
         self._listening: weakref.WeakSet[Any] = weakref.WeakSet()
         for stage in STAGES:
-            self.add_mode(stage, partial(make_stage_screen, stage))
+            self.add_mode(stage, partial(self._make_stage_screen, stage))
         self.add_mode(PICKER, self._make_picker)
         if session is not None:
             self._adopt(session, owned=False)
 
+    def _make_stage_screen(self, stage: str) -> StageScreen:
+        screen = make_stage_screen(stage)
+        if self.starting:
+            # Nothing is styled yet: the screen's stylesheet joins the app's before the first
+            # parse (see add_stylesheets).
+            self.add_stylesheets(screen.css_path)
+        return self._styled_now(screen)
+
     def _make_picker(self) -> LocalizedScreen:
         from facilitator.app.screens.picker import PickerScreen
 
-        return PickerScreen(self.settings.sessions_dir)
+        return self._styled_now(PickerScreen(self.settings.sessions_dir))
+
+    def add_stylesheets(self, paths: Iterable[Path]) -> bool:
+        """Add stylesheet files to the app's; whether any was new.
+
+        The new files are parsed on the stylesheet's next use, alone. Textual, which reads a
+        screen's CSS_PATH as the screen is first shown, parses every source again each time
+        (some 10 ms), then restyles every widget of every screen: stylesheets added here, at
+        start, never cost that. Widgets styled before are not restyled by this call.
+        """
+        added = False
+        for path in paths:
+            if not self.stylesheet.has_source(str(path), ""):
+                self.stylesheet.read(path)
+                added = True
+        return added
+
+    def _styled_now(self, screen: Screen) -> Screen:
+        # Textual counts the app's CSS generations (a theme change starts a new one) and
+        # restyles every node of the app when it shows a screen of an older generation. A new
+        # mode's screen starts at "never styled", so showing it the first time costs a full
+        # parse of every stylesheet and a restyle of every screen built so far, twice (once
+        # as the mode starts, once as it is shown), although the screen is styled with the
+        # current sheet as it mounts, and a theme change in flight restyles it with the others.
+        if self.starting:
+            # The first screen is built before Textual styles the app itself, and the screen
+            # inherits from it: style the app first (Textual does it again right after).
+            self.stylesheet.apply(self)
+        screen._css_update_count = self._css_update_count
+        return screen
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the app in this process (the command line's way; tests use ``run_test``)."""
+        # Everything loaded so far (Textual, the session's records) lives as long as the
+        # process: frozen, the garbage collector stops walking it (a full collection over it
+        # took tens of milliseconds, in the middle of the first frame). Until that frame is
+        # out the collector rests altogether: start-up builds what the app keeps (widgets,
+        # styles), and the hundred young-generation passes it would make find nothing.
+        gc.freeze()
+        if gc.isenabled():
+            gc.disable()
+            self._collect_after_start = True
+        return super().run(*args, **kwargs)
+
+    def on_ready(self) -> None:
+        # Textual's whole start-up (compose, mount, first layout) runs in one batch that holds
+        # the display back; Ready is handled once it is over. The next frame reaches the
+        # terminal: the frame of the first screen, whose stage waited for it to fill its body.
+        self.starting = False
+        first = self.screen
+        first.refresh()
+        first.call_after_refresh(self._after_first_frame, first)
+
+    async def _after_first_frame(self, first: Screen) -> None:
+        if self._collect_after_start:
+            self._collect_after_start = False
+            gc.enable()
+        # The other stages' stylesheets, while the screen on show has a dozen widgets to
+        # restyle: a stage shown later then finds its stylesheet read (see add_stylesheets).
+        if self.add_stylesheets(stage_css_paths()):
+            self.stylesheet.update(self)
+        if isinstance(first, StageScreen):
+            await first.fill_body()
 
     def on_mount(self) -> None:
         if self.session is not None and self.session.readonly:
@@ -165,7 +247,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         # The stage screens shown so far belong to the previous session: drop them.
         for stage in STAGES:
             await self.remove_mode(stage)
-            self.add_mode(stage, partial(make_stage_screen, stage))
+            self.add_mode(stage, partial(self._make_stage_screen, stage))
         await self.switch_mode(self._last_stage)
         if session.readonly:
             self._say_readonly()

@@ -12,7 +12,17 @@ Contract between the frame and the stage screens:
   as ``t("<area>.keys.<name>")`` (e.g. id ``diagnose.add_idea`` reads ``diagnose.keys.add_idea``),
   and is relabelled when the language changes;
 - when the language changes, the screen is recomposed (``compose_body`` runs again, so every
-  ``t()`` in it reads the new language) and :meth:`refresh_data` follows.
+  ``t()`` in it reads the new language) and :meth:`refresh_data` follows;
+- the body (``compose_body``'s widgets, inside ``#stage-body``) is mounted by
+  :meth:`StageScreen.fill_body`: for the screen the app opens on, right after the first frame
+  (header, stage bar, keys) is on the terminal; for a screen shown later, as it mounts.
+  ``body_ready`` says whether the body's widgets exist; tests ``await pilot.pause()`` after
+  the app starts or a stage is shown;
+- its actions with keys (a ``Binding`` with an ``id`` and a description, on the screen or on a
+  widget in it) are offered by the command palette (ctrl+p) too, in the current language; keep
+  the module's top-level imports to what the screen class needs, and import what only the body
+  uses inside ``compose_body``/``refresh_data``: the screen the app opens on is imported before
+  the first frame, its body after it.
 
 The frame itself owns the keys every stage shares: 1-5 to jump to a stage and ctrl+z to undo.
 """
@@ -22,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -86,7 +97,20 @@ class LocalizedScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._language = i18n.language()
+        self._hidden_since_styled = False
         localize_bindings(self)
+
+    @on(events.ScreenResume)
+    def _styled_as_mounted(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen each time it is shown (the app may have
+        # lost focus, say, while it was hidden), and a mode's new screen is "shown" twice as
+        # it starts. Until it has been hidden once, it is as it was styled when it mounted.
+        if not self._hidden_since_styled:
+            event.refresh_styles = False
+
+    @on(events.ScreenSuspend)
+    def _hidden(self) -> None:
+        self._hidden_since_styled = True
 
     async def on_screen_resume(self) -> None:
         await self.sync_with_app()
@@ -118,6 +142,13 @@ class LocalizedScreen(Screen):
         """Hook run after a recompose for the language."""
 
 
+class StageBody(Container):
+    """The stage's own widgets, composed by its screen's :meth:`StageScreen.compose_body`."""
+
+    def compose(self) -> ComposeResult:
+        yield from self.screen.compose_body()  # type: ignore[attr-defined]
+
+
 class StageScreen(LocalizedScreen):
     """A screen of one of the five stages, inside the app's frame."""
 
@@ -133,21 +164,42 @@ class StageScreen(LocalizedScreen):
     _data_version: int = -1
 
     def compose(self) -> ComposeResult:
-        from facilitator.app.widgets.frame import SessionHeader, StageBar
+        from facilitator.app.widgets.frame import KeysFooter, SessionHeader, StageBar
 
         yield SessionHeader(self.session)
         yield StageBar(self.STAGE, self.session)
-        with Container(id="stage-body"):
-            yield from self.compose_body()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         """The stage's own widgets."""
         yield from ()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        # At start, the app's first frame is drawn without the body, which the app fills right
+        # after that frame (FacilitatorApp.on_ready): the coach sees the app at once, and
+        # tables of thousands of rows are built while the frame is already on the screen. A
+        # screen shown later (a stage key) is built whole while Textual holds the display for
+        # the switch, so it never shows half built.
+        if getattr(self.app, "starting", False):
+            return
+        await self.fill_body()
+
+    @property
+    def body_ready(self) -> bool:
+        return bool(self.query("#stage-body"))
+
+    async def fill_body(self) -> None:
+        """Mount the stage's widgets (once per compose) and read the session into them."""
+        footer = self.query(Footer)
+        if self.body_ready or not self.is_attached or not footer:
+            return  # filled already, gone, or not composed yet (on_mount will fill it)
+        await self.mount(StageBody(id="stage-body"), before=footer.first())
+        localize_tree(self)
+        self.refresh_bindings()
         self._data_version = self.app_data_version
         self.refresh_data()
+        if self.focused is None:
+            self.focus_next()
 
     def refresh_data(self) -> None:
         """Re-read the session into the widgets."""
@@ -162,6 +214,10 @@ class StageScreen(LocalizedScreen):
 
     async def sync_with_app(self) -> None:
         """Catch up with the language and with every change confirmed since last shown."""
+        if not self.body_ready:
+            if not getattr(self.app, "starting", False):
+                await self.fill_body()  # a first screen left before it was filled
+            return  # fill_body reads the session when it mounts the body
         if self._language != i18n.language():
             await self.relocalize()
         else:
@@ -171,9 +227,14 @@ class StageScreen(LocalizedScreen):
                 self._data_version = self.app_data_version
                 self.refresh_data()
 
-    def after_relocalize(self) -> None:
-        self._data_version = self.app_data_version
-        self.refresh_data()
+    async def relocalize(self) -> None:
+        self._language = i18n.language()
+        await self.recompose()
+        if self.focused is not None and not self.focused.is_attached:
+            # Recomposed while another screen was on top, the screen may still point at a
+            # widget it no longer has: the keys it offers would be that widget's.
+            self.set_focus(None)
+        await self.fill_body()
 
     def refresh_frame(self) -> None:
         """Re-read the header and the stage bar from the session."""

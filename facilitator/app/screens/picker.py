@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.app.screens.base import LocalizedScreen
@@ -136,13 +136,13 @@ class PickerScreen(LocalizedScreen):
         self.scanned = False
 
     def compose(self) -> ComposeResult:
-        from facilitator.app.widgets.frame import SessionHeader
+        from facilitator.app.widgets.frame import KeysFooter, SessionHeader
 
         yield SessionHeader(self.app.session)  # type: ignore[attr-defined]
         yield Label(Content(t("app.picker.title", folder=str(self.folder))), id="picker-title")
         yield OptionList(id="picker-list")
         yield Static(id="picker-hint")
-        yield Footer()
+        yield KeysFooter()
 
     async def on_screen_resume(self) -> None:
         from facilitator.app.widgets.frame import SessionHeader

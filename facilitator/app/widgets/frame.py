@@ -1,7 +1,8 @@
-"""The frame around every stage: the session header and the stage bar.
+"""The frame around every stage: the session header, the stage bar and the keys (footer).
 
-Both are pushed their data by the screen (``update_from(session)``); they never read the store
-and never change the session. What the user typed (the region's name) is shown as literal text.
+The header and the bar are pushed their data by the screen (``update_from(session)``); they
+never read the store and never change the session. What the user typed (the region's name) is
+shown as literal text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Click
 from textual.message import Message
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
+from textual.widgets._footer import FooterKey
 
 from facilitator.core.records import STAGES
 from facilitator.core.session import Session
@@ -79,7 +81,10 @@ class SessionHeader(Horizontal):
         self._text = ""
 
     def compose(self) -> ComposeResult:
+        from facilitator.app.widgets.countdown import Countdown  # the run-sheet's timer
+
         yield Label(id="header-session")
+        yield Countdown(id="header-countdown")
         yield Label(t("app.header.readonly"), id="header-readonly")
         yield Label(t("app.name"), id="header-app")
 
@@ -112,6 +117,8 @@ class SessionHeader(Horizontal):
         needed = len(self._text) + len(t("app.name")) + 4
         if self._session is not None and self._session.readonly:
             needed += len(t("app.header.readonly")) + 2
+        for countdown in self.query(".-on#header-countdown"):
+            needed += getattr(countdown, "text_width", 0) + 2
         self.query_one("#header-app").display = self.size.width == 0 or needed <= self.size.width
 
 
@@ -171,9 +178,7 @@ class StageBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for number, stage in enumerate(STAGES, 1):
-            tab = StageTab(stage, number)
-            tab.set_class(stage == self.current, "-current")
-            yield tab
+            yield StageTab(stage, number, classes="-current" if stage == self.current else "")
 
     def on_mount(self) -> None:
         self.update_from(self._session)
@@ -186,3 +191,45 @@ class StageBar(Horizontal):
         figures = stats(session) if session is not None else None
         for tab in self.query(StageTab):
             tab.show(stage_progress(tab.stage, figures) if figures else "")
+
+
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows have changed.
+
+    Textual rebuilds the footer (a widget per key, some forty on a busy stage) whenever the
+    screen's bindings may have changed: focus moved, the screen was shown again, a check_action
+    may say otherwise. Those come in bursts (three when a stage's body is filled) and mostly
+    change nothing; each rebuild costs a frame's worth of restyling.
+    """
+
+    _shown: tuple[Any, ...] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Textual's footer composes empty and waits for the screen to report its bindings,
+        # then composes again. The keys known as it mounts are the screen's own: shown at once,
+        # they are in the first frame, and the report that follows finds nothing to change.
+        self._bindings_ready = True
+
+    def _keys(self) -> tuple[Any, ...]:
+        """What the footer would show now: every active binding, enabled or not, as it reads."""
+        return tuple((key, binding, enabled, tooltip)
+                     for key, (_node, binding, enabled, tooltip)
+                     in self.screen.active_bindings.items())
+
+    def compose(self) -> ComposeResult:
+        # (Should Textual ever compose empty while not ready, the first report rebuilds it.)
+        self._shown = self._keys() if getattr(self, "_bindings_ready", False) else None
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and "compact" in (
+                    getattr(widget, "_reactive_connect", None) or ()):
+                # Born in the footer's style: Textual's keys start compact and those bound to
+                # the footer's style are told otherwise as they mount, restyling each twice.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
+
+    async def recompose(self) -> None:
+        if self._shown is not None and self.is_attached and self._keys() == self._shown:
+            return
+        await super().recompose()
