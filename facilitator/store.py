@@ -186,7 +186,9 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             raise _corrupt(self.path)
         try:
-            data = json.loads(raw.decode("utf-8"))
+            # utf-8-sig: a file opened and saved again in an older Windows Notepad starts with
+            # a byte-order mark, which is not damage.
+            data = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise _corrupt(self.path) from None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -410,6 +412,10 @@ class Store:
             for doc in table.values():
                 if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
                     raise _corrupt(path)
+                if doc["id"] in docs:
+                    # Two records under one id (a file edited by hand): keeping either would
+                    # silently drop the other at the next save.
+                    raise _corrupt(path)
                 docs[doc["id"]] = doc
             tables[name] = docs
         return tables, seq, version
@@ -610,10 +616,16 @@ class Store:
                     except StoreError:
                         pass  # the journal stays beside the file and is replayed on the next open
             finally:
-                self._close_journal()
-                if self._lock is not None:
-                    self._lock.release()
-                    self._lock = None
+                self.release()
+
+    def release(self) -> None:
+        """Let go of the journal and the lock without writing anything (:meth:`close` without
+        the fold-in): for a file whose content the session refused, which must stay as it is."""
+        with self._mutex:
+            self._close_journal()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
 
 def _migrate(tables: Tables, version: int) -> Tables:

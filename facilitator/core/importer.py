@@ -110,6 +110,10 @@ def read_rows(path: str | Path) -> tuple[list[str], Iterator[list[str]]]:
         rows = _xlsx_rows(path)
     elif path.suffix.lower() in (".csv", ".txt", ".tsv", ""):
         rows = _csv_rows(path)
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        from facilitator.core.import_yaml import yaml_rows  # the OPD roster, as some keep it
+
+        rows = yaml_rows(path)
     else:
         raise FacilitatorError("import_format", file=str(path))
     header: list[str] | None = None
@@ -123,13 +127,18 @@ def read_rows(path: str | Path) -> tuple[list[str], Iterator[list[str]]]:
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a folder named like a file, a file removed or locked meanwhile
+        raise FacilitatorError("import_unreadable", file=str(path),
+                               reason=exc.strerror or str(exc)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Older Excel saves "CSV" in the Windows code page; it is the only other encoding seen
-        # in the field, and cp1252 decodes any byte, so nothing is refused.
-        text = raw.decode("cp1252")
+        # in the field. Five bytes have no character in it: they read as "?" marks, so nothing
+        # is refused.
+        text = raw.decode("cp1252", errors="replace")
     if "\x00" in text:
         raise FacilitatorError("import_format", file=str(path))
     first = text.split("\n", 1)[0]
@@ -142,7 +151,21 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         raise FacilitatorError("import_format", file=str(path)) from None
 
 
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+"""What the parts of a workbook may unpack to. A zip of a few kilobytes can unpack to gigabytes
+(a "zip bomb"); a real list of ideas is a few megabytes even unpacked."""
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:  # a damaged directory raises BadZipFile, NotImplementedError, ValueError...
+        raise FacilitatorError("import_format", file=str(path)) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FacilitatorError("import_too_big", file=str(path))
     try:
         from openpyxl import load_workbook
 
@@ -151,8 +174,17 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
         raise FacilitatorError("import_format", file=str(path)) from None
     try:
         sheet = book.worksheets[0]
+        # The sheet's stated size is not trusted: a damaged or hostile one claims a million
+        # columns, and every row would be padded to that width.
+        sheet.reset_dimensions()
+        # The sheet is read lazily, so a damaged part (cut-off XML, a missing sheet, an
+        # entity bomb refused by defusedxml) fails here, row by row, with any exception type.
         for row in sheet.iter_rows(values_only=True):
             yield ["" if v is None else _cell_text(v) for v in row]
+    except FacilitatorError:
+        raise
+    except Exception:
+        raise FacilitatorError("import_format", file=str(path)) from None
     finally:
         book.close()
 

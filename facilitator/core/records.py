@@ -12,10 +12,14 @@ record that one laptop deleted from a record that the other laptop never had.
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, TypeVar
+
+from facilitator.core.errors import StoreError
 
 STAGES = ("drumup", "diagnose", "design", "deliver", "display")
 """The five stages of the 5D cycle, in order; the keys of the stage screens and locale entries."""
@@ -54,17 +58,199 @@ class Record:
 
         Unknown fields are dropped rather than refused so that a file touched by a newer minor
         version still opens; the schema version in the file guards the breaking changes.
+
+        A file edited by hand or damaged may hold a value of the wrong kind. What reads plainly
+        as the right kind is taken as such (a number where text belongs, ``"3"`` for 3, one date
+        for a list of dates, ``null`` for the default); what cannot (a word where a number
+        belongs, a round whose decisions are not a list of decisions) raises
+        :class:`RecordError` naming the table, the record and the field, so that no screen
+        meets a value it cannot show. The document itself is never changed.
         """
-        names = cls._field_names()
-        return cls(**{k: v for k, v in doc.items() if k in names})
+        fields = cls._kinds()
+        values: dict[str, Any] = {}
+        for key, value in doc.items():
+            kind = fields.get(key)
+            if kind is None:
+                continue
+            plain, coerce = kind
+            if type(value) is plain or coerce is None:
+                values[key] = value  # the usual case: nothing to read into
+            elif value is not None:  # null: the field's default
+                try:
+                    values[key] = coerce(value)
+                except _Refused as refused:
+                    raise RecordError(cls.TABLE, str(doc.get("id", "")), key,
+                                      refused.kind) from None
+        return cls(**values)
 
     @classmethod
-    def _field_names(cls) -> frozenset[str]:
-        cached = cls.__dict__.get("_names")
+    def _kinds(cls) -> dict[str, tuple[type | None, Callable[[Any], Any] | None]]:
+        """Each field's type taken as it is (None: always looked into) and how to read it."""
+        cached = cls.__dict__.get("_kinds_cache")
         if cached is None:
-            cached = frozenset(f.name for f in dataclasses.fields(cls))
-            setattr(cls, "_names", cached)
+            cached = {}
+            for spec in dataclasses.fields(cls):
+                shape = _SHAPES.get((cls.TABLE, spec.name))
+                plain, coerce = (None, shape) if shape else _KINDS.get(str(spec.type),
+                                                                       (None, None))
+                cached[spec.name] = (plain, coerce)
+            setattr(cls, "_kinds_cache", cached)
         return cached
+
+
+class RecordError(StoreError):
+    """A record holds a value that cannot be read as its field's kind (a word where a number
+    belongs): the session file was edited by hand or damaged. ``kind`` names what was expected."""
+
+    def __init__(self, table: str, rid: str, field: str, kind: str, path: str = "") -> None:
+        super().__init__("bad_record", table=table, id=rid, field=field, kind=kind, path=path)
+
+    def message(self) -> str:
+        from facilitator.i18n import t
+
+        params = dict(self.params, kind=t(f"hardening.kind.{self.params['kind']}"))
+        key = "bad_record_in" if self.params.get("path") else "bad_record"
+        return t(f"hardening.error.{key}", **params)
+
+
+class _Refused(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+_LIMIT = 2 ** 53
+"""The largest number a record holds (every whole number up to it is exact as a float too); a
+bigger one in a file is damage, and would overflow the clock and the layouts that use it."""
+
+
+def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
+    try:
+        # A number, true/false, a list or a mapping shows as written in the file: nothing lost.
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        raise _Refused("text") from None
+
+
+def _number(value: Any, whole: bool = False) -> Any:
+    kind = "integer" if whole else "number"
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            try:
+                value = float(value.strip())
+            except ValueError:
+                raise _Refused(kind) from None
+    if isinstance(value, int):
+        if -_LIMIT <= value <= _LIMIT:
+            return value
+    elif isinstance(value, float) and math.isfinite(value) and -_LIMIT <= value <= _LIMIT:
+        return round(value) if whole else value
+    raise _Refused(kind)
+
+
+def _whole(value: Any) -> int:
+    return _number(value, whole=True)
+
+
+_FLAGS = {"true": True, "false": False, "1": True, "0": False}
+
+
+def _flag(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise _Refused("flag")
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, list):
+        if all(type(v) is str for v in value):
+            return value
+        return [_text(v) for v in value if v is not None]
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    raise _Refused("list")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise _Refused("mapping")
+
+
+def _text_mapping(value: Any) -> dict[str, str]:
+    value = _mapping(value)
+    if all(type(v) is str for v in value.values()):
+        return value
+    return {k: "" if v is None else _text(v) for k, v in value.items()}
+
+
+def _whole_mapping(value: Any) -> dict[str, int]:
+    return {k: _whole(v) for k, v in _mapping(value).items()}
+
+
+def _mappings(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return value
+    raise _Refused("list")
+
+
+def _decisions(value: Any) -> list[dict[str, Any]]:
+    """A round's decisions as :attr:`Round.kept` and the why-report read them."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _Refused("decisions")
+    out = []
+    for decision in value:
+        reason = decision.get("reason")
+        if (not isinstance(decision.get("idea"), str) or not isinstance(reason, dict)
+                or not isinstance(reason.get("code"), str)):
+            raise _Refused("decisions")
+        try:
+            kept = _flag(decision.get("kept"))
+            numbers = {k: _number(reason[k]) for k in ("score", "threshold", "value")
+                       if k in reason}
+        except _Refused:
+            raise _Refused("decisions") from None
+        if kept is not decision.get("kept") or any(reason[k] is not v for k, v in numbers.items()):
+            decision = dict(decision, kept=kept, reason=dict(reason, **numbers))
+        out.append(decision)
+    return out
+
+
+def _changes(value: Any) -> list[list[Any]]:
+    """An audit entry's changes as undo reads them: ``[table, id, before, after]``."""
+    if isinstance(value, list) and all(
+            isinstance(c, list) and len(c) == 4 and isinstance(c[0], str)
+            and isinstance(c[1], str) and isinstance(c[2], (dict, type(None)))
+            and isinstance(c[3], dict) for c in value):
+        return value
+    raise _Refused("changes")
+
+
+_KINDS: dict[str, tuple[type | None, Callable[[Any], Any]]] = {
+    "str": (str, _text), "bool": (bool, _flag), "dict[str, Any]": (dict, _mapping),
+    "list[dict[str, Any]]": (None, _mappings), "int": (None, _whole), "float": (None, _number),
+    "list[str]": (None, _texts), "dict[str, str]": (None, _text_mapping),
+    "dict[str, int]": (None, _whole_mapping),
+}
+"""How a field is read, by its annotation: the type taken as it is without a look inside (None:
+numbers are checked for size, lists and mappings item by item), and the reader. A field of a
+kind not named here is taken as it is."""
+
+_SHAPES: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("rounds", "decisions"): _decisions,
+    ("audit", "changes"): _changes,
+}
+"""Fields whose inside matters as well, by table and name."""
 
 
 @dataclass
@@ -85,6 +271,7 @@ class Lab(Record):
     targets: dict[str, int] = field(default_factory=dict)
     template: str = "5d"
     minutes: dict[str, str] = field(default_factory=dict)
+    dots_per_person: int = 3
 
 
 @dataclass
@@ -116,7 +303,14 @@ class Participant(Record):
 
 @dataclass
 class AgendaItem(Record):
-    """One item of the run-sheet, with its planned and actual times."""
+    """One item of the run-sheet, with its planned and actual times.
+
+    ``actual_start`` / ``actual_end`` are the wall-clock times (``HH:MM``) the minutes report.
+    The countdown needs more than that, and keeps it on the record so that a restarted laptop
+    resumes the timer where it was: ``started_at`` (ISO 8601, when the item was started),
+    ``paused_at`` (ISO 8601 while paused, else empty), ``paused_seconds`` (pauses so far) and
+    ``extra_minutes`` (extensions granted on top of the planned ``minutes``).
+    """
 
     TABLE: ClassVar[str] = "agenda"
     PREFIX: ClassVar[str] = "agd"
@@ -129,6 +323,10 @@ class AgendaItem(Record):
     minutes: int = 0
     actual_start: str = ""
     actual_end: str = ""
+    started_at: str = ""
+    paused_at: str = ""
+    paused_seconds: int = 0
+    extra_minutes: int = 0
 
 
 @dataclass
@@ -311,6 +509,25 @@ class Commitment(Record):
 
 
 @dataclass
+class ProgressNote(Record):
+    """A dated note from a coaching clinic on how an action plan is going.
+
+    A record of its own rather than a list on the plan, so that notes two coaches write on two
+    laptops about the same plan both survive a merge. ``step`` is the index of the plan step the
+    note is about, or -1 for the plan as a whole.
+    """
+
+    TABLE: ClassVar[str] = "progress"
+    PREFIX: ClassVar[str] = "prg"
+
+    plan_id: str = ""
+    idea_id: str = ""
+    day: str = ""
+    step: int = -1
+    text: str = ""
+
+
+@dataclass
 class AuditEntry(Record):
     """One confirmed change: the action, and each record's state before and after it.
 
@@ -329,7 +546,7 @@ class AuditEntry(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.TABLE: cls
     for cls in (Lab, Unit, Participant, AgendaItem, Note, Problem, Idea, Criterion, Score, Vote,
-                Round, ActionPlan, Commitment, AuditEntry)
+                Round, ActionPlan, Commitment, ProgressNote, AuditEntry)
 }
 """Every stored table and the record type its documents hold."""
 

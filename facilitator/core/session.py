@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from facilitator.core.errors import RuleError
 from facilitator.core.records import (
     IDEA_ACTIVE, RECORD_TYPES, ActionPlan, AuditEntry, Commitment, Idea, Lab, Participant,
-    Problem, Record, Round, Unit, new_id, now_iso,
+    Problem, Record, RecordError, Round, Unit, new_id, now_iso,
 )
 from facilitator.store import Store
 
@@ -69,8 +69,19 @@ class Session:
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, **kwargs: Any) -> "Session":
-        """Open a session file (read-only if another copy of the app has it)."""
-        return cls(Store.open(path, readonly=readonly), **kwargs)
+        """Open a session file (read-only if another copy of the app has it).
+
+        A record the session cannot read raises :class:`RecordError` naming the file; the file
+        is left exactly as it was, and free for the next attempt.
+        """
+        store = Store.open(path, readonly=readonly)
+        try:
+            return cls(store, **kwargs)
+        except BaseException as exc:
+            store.release()
+            if isinstance(exc, RecordError):
+                exc.params["path"] = str(path)
+            raise
 
     @classmethod
     def create(cls, path: str | Path, *, region: str, date: str = "",

@@ -20,6 +20,7 @@ from facilitator.core.records import STAGES, AgendaItem, Criterion
 
 LIST_NAMES = ("initiator", "bentuk", "jenis", "tahapan", "unit_kind")
 MAX_TEMPLATE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -172,7 +173,10 @@ class _Checker:
 
 def parse_template(text: str, source: str) -> Template:
     """Validate and read a template's YAML text. ``source`` names it in error messages."""
+    from facilitator.i18n import t
+
     checker = _Checker(source)
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
@@ -180,7 +184,24 @@ def parse_template(text: str, source: str) -> Template:
             tag = getattr(event, "tag", None)
             if tag and tag not in _PLAIN_TAGS:
                 raise checker.fail(_Mark(event), "tag", tag=tag)
+            # Building the node tree recurses once per level: thousands of nested brackets
+            # would exhaust the stack. A template needs a handful of levels.
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise TemplateError("template_invalid", file=source,
+                                        line=event.start_mark.line + 1,
+                                        problem=t("hardening.template.too_deep", limit=MAX_DEPTH))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        # A NUL or another control character: the reader knows the offset, not the line.
+        char = exc.character
+        code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        raise TemplateError("template_invalid", file=source,
+                            line=text.count("\n", 0, max(0, exc.position)) + 1,
+                            problem=t("hardening.bad_character", code=code)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         from facilitator.i18n import t

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from facilitator.core.records import RECORD_TYPES
+from facilitator.core.records import RECORD_TYPES, RecordError
 from facilitator.export import ExportError
 from facilitator.store import META, MIGRATIONS, SCHEMA_VERSION
 
@@ -45,6 +45,7 @@ def load_export(path: str | Path) -> Tables:
     if zipfile.is_zipfile(path):
         raw = _from_bundle(path)
     data = _parse(raw, path)
+    _check_depth(data, path)
     return _validate(data, path)
 
 
@@ -74,8 +75,11 @@ def _from_bundle(path: Path) -> bytes:
             if info.file_size > MAX_BYTES:
                 raise ExportError("load_too_big", file=str(path))
             return archive.read(info)
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        raise ExportError("load_unreadable", file=str(path), reason=str(exc)) from None
+    except ExportError:
+        raise
+    except Exception as exc:  # a damaged zip: BadZipFile, zlib.error, EOFError, ValueError...
+        raise ExportError("load_unreadable", file=str(path),
+                          reason=" ".join(str(exc).split()) or type(exc).__name__) from None
 
 
 def _parse(raw: bytes, path: Path) -> Any:
@@ -90,14 +94,22 @@ def _parse(raw: bytes, path: Path) -> Any:
             return json.loads(text)
         except (ValueError, RecursionError) as exc:
             if path.suffix.lower() == ".json":
-                raise ExportError("load_syntax", file=str(path), detail=str(exc)) from None
+                detail = _nesting() if isinstance(exc, RecursionError) else str(exc)
+                raise ExportError("load_syntax", file=str(path), detail=detail) from None
     return _parse_yaml(text, path)
+
+
+MAX_DEPTH = 100
+"""An export nests about ten levels deep (the audit log's changes hold whole records); far
+deeper is not an export, and the C YAML loader recurses without limit: a few hundred thousand
+nested brackets crash the whole process."""
 
 
 def _parse_yaml(text: str, path: Path) -> Any:
     import yaml
 
     try:
+        _check_yaml_depth(text, yaml)
         try:
             # The C parser is several times faster on a whole session...
             data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -105,16 +117,65 @@ def _parse_yaml(text: str, path: Path) -> Any:
             # ...but refuses the \uD800 escape of a lone surrogate that the Python one reads
             # (and both give the same error for a real syntax error).
             data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - the safe loader
+    except yaml.reader.ReaderError as exc:
+        # A NUL or another control character; the reader's own text runs over three lines.
+        from facilitator.i18n import t
+
+        char = exc.character
+        code = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        raise ExportError("load_syntax", file=str(path),
+                          detail=t("hardening.bad_character", code=code)) from None
     except yaml.YAMLError as exc:
+        from facilitator.i18n import t
+
         mark = getattr(exc, "problem_mark", None)
-        detail = getattr(exc, "problem", None) or str(exc)
+        detail = " ".join(str(getattr(exc, "problem", None) or exc).split())
         if mark is not None:
-            detail = f"{detail}, line {mark.line + 1}"
+            detail = t("hardening.export.at_line", detail=detail, line=mark.line + 1)
         raise ExportError("load_syntax", file=str(path), detail=detail) from None
     except RecursionError:
-        raise ExportError("load_syntax", file=str(path), detail="nesting") from None
+        raise ExportError("load_syntax", file=str(path), detail=_nesting()) from None
     _refuse_aliases(data, path)
     return data
+
+
+def _check_yaml_depth(text: str, yaml: Any) -> None:
+    """Refuse YAML nested deeper than :data:`MAX_DEPTH`, before anything recursive reads it.
+    The event parsers keep their own stack, so they are safe at any depth."""
+    try:
+        _yaml_depth(text, yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        _yaml_depth(text, yaml, yaml.SafeLoader)  # a lone surrogate's escape: see below
+
+
+def _yaml_depth(text: str, yaml: Any, loader: Any) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise RecursionError
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_depth(data: Any, path: Path) -> None:
+    """Refuse data nested deeper than :data:`MAX_DEPTH` (JSON the parser accepted can still be
+    too deep for the checks and the records that read it recursively)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise ExportError("load_syntax", file=str(path), detail=_nesting())
+            stack.extend((child, depth + 1)
+                         for child in (node.values() if isinstance(node, dict) else node))
+
+
+def _nesting() -> str:
+    from facilitator.i18n import t
+
+    return t("hardening.export.nesting")
 
 
 def _refuse_aliases(data: Any, path: Path) -> None:
@@ -166,6 +227,16 @@ def _check_fields(table: str, doc: dict[str, Any], path: Path) -> None:
         if wrong:
             raise ExportError("load_field", file=str(path), table=table, id=doc["id"],
                               field=spec.name, kind=kinds[0].__name__)
+    try:
+        # The inside of lists and mappings too (a round's decisions, the audit's changes), as
+        # the session will read them: what passes here opens.
+        cls.from_doc(doc)
+    except RecordError as exc:
+        from facilitator.i18n import t
+
+        raise ExportError("load_field", file=str(path), table=table, id=doc["id"],
+                          field=exc.params["field"],
+                          kind=t(f"hardening.kind.{exc.params['kind']}")) from None
 
 
 def _validate(data: Any, path: Path) -> Tables:
