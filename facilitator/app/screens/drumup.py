@@ -1,66 +1,69 @@
-"""The Drum-Up stage screen: the lab's details and targets, its units, people, run-sheet and notes.
+"""The Drum-Up stage screen: the lab's details and targets, its units, people, run-sheet, notes
+and the opening commitment.
 
-This first version reads the session; the Drum-Up issue adds the forms (units, check-in, the
-run-sheet's countdown, quick notes) on top of the same tables.
+The lab's details are edited in a dialog (``d``); each tab is a pane with its own keys (see
+:mod:`facilitator.app.screens.drumup_panes`). The run-sheet's timer also answers F5 / F6 / F7
+from any tab, and its countdown shows in the header of every screen.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from facilitator.app.screens.base import StageScreen
-from facilitator.app.widgets.stage_text import clock, date_range, day_month, fields, short_date
-from facilitator.app.widgets.tables import Column, RecordTable
+from facilitator.app.screens.drumup_form import CHOICE, NUMBER, Field, FormDialog
+from facilitator.app.screens.drumup_panes import (
+    TAB_BINDINGS, AgendaPane, NotesPane, OpeningPane, ParticipantsPane, UnitsPane, attempt,
+    cycle_tab,
+)
+from facilitator.app.widgets.countdown import TIMER_BINDINGS, TimerKeys
+from facilitator.app.widgets.stage_text import date_range, fields
+from facilitator.core import checkin
 from facilitator.core.progress import target_progress
-from facilitator.core.records import AgendaItem, Note, Participant, Problem, Unit
-from facilitator.core.template import load_default_template
-from facilitator.i18n import language, t
+from facilitator.core.records import AgendaItem, Note, Participant, Unit
+from facilitator.core.text import clean
+from facilitator.i18n import integer, t
 
-UNIT_COLUMNS = (
-    Column("name", "screens.col.unit_name", min_width=16),
-    Column("kind", "screens.col.unit_kind", width=18),
-    Column("ideas", "screens.col.ideas", width=5, align="right"),
-    Column("problems", "screens.col.problems", width=8, align="right"),
-)
-AGENDA_COLUMNS = (
-    Column("day", "screens.col.day", width=11),
-    Column("start", "screens.col.start", width=5),
-    Column("minutes", "screens.col.minutes", width=5, align="right"),
-    Column("title", "screens.col.activity", min_width=16),
-    Column("actual", "screens.col.actual", width=11),
-)
-NOTE_COLUMNS = (
-    Column("day", "screens.col.day", width=6),
-    Column("at", "screens.col.time", width=5),
-    Column("speaker", "screens.col.speaker", flex=1, min_width=10),
-    Column("text", "screens.col.note", flex=3, min_width=20),
-)
-TABS = ("units", "participants", "agenda", "notes")
+TABS = ("units", "participants", "agenda", "notes", "opening")
+TARGETS = ("ideas", "innovations_per_unit")
+"""The targets the lab dialog edits; a template's other targets are kept as they are."""
+REGION_KINDS = ("kabupaten", "kota")
 
 
-def participant_columns(days: list[str]) -> list[Column]:
-    """The participants' columns: who they are, then one check-in mark per day of the lab."""
-    return [
-        Column("name", "screens.col.name", flex=3, min_width=12),
-        Column("jabatan", "screens.col.jabatan", flex=2, min_width=8),
-        Column("unit", "screens.col.unit", flex=2, min_width=8),
-        *(Column(f"day{n}", t("screens.drumup.day_short", n=n), width=3, align="center",
-                 literal=True) for n in range(1, len(days) + 1)),
-    ]
+def parse_dates(text: str) -> list[str] | None:
+    """The lab's days typed as ``2021-06-16, 2021-06-17`` (commas or spaces), sorted and without
+    repeats; None if one of them is not a real date."""
+    from facilitator.app.screens.new_session import valid_date
+
+    days = [d for d in text.replace(",", " ").replace(";", " ").split() if d]
+    if any(not valid_date(d) for d in days):
+        return None
+    return sorted(set(days))
 
 
-class DrumUpScreen(StageScreen):
-    """The lab's details, targets, units, participants, run-sheet and notes."""
+def split_names(text: str) -> list[str]:
+    """Coaches typed one after another, separated by ``;`` (names carry commas: "S.Sos., M.Si.")."""
+    return [name for name in (clean(part) for part in text.replace("\n", ";").split(";")) if name]
+
+
+class DrumUpScreen(TimerKeys, StageScreen):
+    """The lab's details, targets, units, participants, run-sheet, notes and opening commitment."""
 
     STAGE = "drumup"
     CSS_PATH = "drumup.tcss"
     AUTO_FOCUS = "#units-table"
+    BINDINGS = [
+        Binding("d", "lab_details", "Lab details", id="drumup.lab_details"),
+        *TAB_BINDINGS,
+        *TIMER_BINDINGS,
+    ]
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="lab-details"):
@@ -68,25 +71,23 @@ class DrumUpScreen(StageScreen):
             yield Static(id="lab-people", markup=False)
             yield Static(id="lab-targets", markup=False)
         with TabbedContent(id="drumup-tabs"):
-            with TabPane(Content(t("screens.drumup.tab.units")), id="tab-units"):
-                yield RecordTable(UNIT_COLUMNS, id="units-table")
-            with TabPane(Content(t("screens.drumup.tab.participants")), id="tab-participants"):
-                yield Static(id="attendance", markup=False)
-                yield RecordTable(participant_columns([]), id="participants-table")
-            with TabPane(Content(t("screens.drumup.tab.agenda")), id="tab-agenda"):
-                yield RecordTable(AGENDA_COLUMNS, id="agenda-table")
-            with TabPane(Content(t("screens.drumup.tab.notes")), id="tab-notes"):
-                yield RecordTable(NOTE_COLUMNS, id="notes-table")
+            yield UnitsPane(Content(t("screens.drumup.tab.units")), id="tab-units")
+            yield ParticipantsPane(Content(t("screens.drumup.tab.participants")),
+                                   id="tab-participants")
+            yield AgendaPane(Content(t("screens.drumup.tab.agenda")), id="tab-agenda")
+            yield NotesPane(Content(t("screens.drumup.tab.notes")), id="tab-notes")
+            yield OpeningPane(Content(t("drumup.opening.tab")), id="tab-opening")
+
+    async def fill_body(self) -> None:
+        await super().fill_body()
+        # The body comes after the screen's first frame, so AUTO_FOCUS found nothing to focus:
+        # the list gets the keys (not the tab bar), so the tab's own keys work at once.
+        if self.body_ready and not isinstance(self.focused, (Input, DataTable)):
+            self.set_focus(self.query_one("#units-table"))
 
     def refresh_data(self) -> None:
         session = self.session
         lab = session.lab
-        units = session.all(Unit)
-        participants = session.all(Participant)
-        agenda = sorted(session.all(AgendaItem), key=lambda a: (a.day, a.order, a.planned_start))
-        notes = sorted(session.all(Note), key=lambda n: n.at)
-        days = list(lab.dates) or sorted({d for p in participants for d in p.attendance})
-
         self.query_one("#lab-place", Static).update(fields(
             ("", ", ".join(x for x in (lab.region, lab.province) if x)),
             ("", date_range(lab.dates)), ("", lab.venue)))
@@ -95,43 +96,22 @@ class DrumUpScreen(StageScreen):
             (t("screens.drumup.chair"), lab.chair), (t("screens.drumup.notulis"), lab.notulis)))
         self.query_one("#lab-targets", Static).update(self._targets_line())
 
-        ideas_per_unit = Counter(i.unit_id for i in session.ideas())
-        problems_per_unit = Counter(p.unit_id for p in session.all(Problem))
-        template = load_default_template()
-        lang = language()
-        self.query_one("#units-table", RecordTable).set_rows(
-            (u.id, (u.name, template.label("unit_kind", u.kind, lang), ideas_per_unit[u.id],
-                    problems_per_unit[u.id])) for u in units)
+        panes = (UnitsPane, ParticipantsPane, AgendaPane, NotesPane, OpeningPane)
+        for pane_type in panes:
+            self.query_one(pane_type).refresh_data(session)
 
+        participants = session.all(Participant)
         attended = sum(1 for p in participants if p.attendance)
-        self.query_one("#attendance", Static).update(fields(
-            (t("screens.drumup.checked_in"),
-             t("screens.drumup.checked_in_of", n=attended, total=len(participants))),
-            *((t("screens.drumup.day_short", n=n),
-               str(sum(1 for p in participants if day in p.attendance)))
-              for n, day in enumerate(days, start=1))))
-        table = self.query_one("#participants-table", RecordTable)
-        table.set_columns(participant_columns(days))
-        check, absent = t("screens.drumup.present_mark"), t("screens.drumup.absent_mark")
-        table.set_rows(
-            (p.id, (p.name, p.jabatan, session.unit_name(p.unit_id),
-                    *(Text(check, style="bold green", justify="center") if day in p.attendance
-                      else Text(absent, style="dim", justify="center") for day in days)))
-            for p in participants)
-
-        self.query_one("#agenda-table", RecordTable).set_rows(
-            (a.id, (short_date(a.day), clock(a.planned_start), a.minutes, a.title,
-                    "–".join(x for x in (clock(a.actual_start), clock(a.actual_end)) if x)))
-            for a in agenda)
-        self.query_one("#notes-table", RecordTable).set_rows(
-            (n.id, (day_month(n.at), clock(n.at), n.speaker, n.text)) for n in notes)
-
-        counts = {"units": len(units), "participants": f"{attended}/{len(participants)}",
-                  "agenda": len(agenda), "notes": len(notes)}
+        counts = {"units": len(session.all(Unit)),
+                  "participants": f"{attended}/{len(participants)}",
+                  "agenda": len(session.all(AgendaItem)), "notes": len(session.all(Note)),
+                  "opening": len(checkin.opening_commitments(session))}
+        names = {name: t(f"screens.drumup.tab.{name}") for name in TABS if name != "opening"}
+        names["opening"] = t("drumup.opening.tab")
         tabs = self.query_one("#drumup-tabs", TabbedContent)
         for name in TABS:
             tabs.get_tab(f"tab-{name}").label = Content(
-                t("screens.tab_count", name=t(f"screens.drumup.tab.{name}"), count=counts[name]))
+                t("screens.tab_count", name=names[name], count=counts[name]))
 
     def _targets_line(self) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -142,12 +122,92 @@ class DrumUpScreen(StageScreen):
         for n, target in enumerate(progress):
             if n:
                 line.append("  ·  ", style="dim")
-            name = t(f"screens.drumup.target.{target.key}") if target.key in (
-                "ideas", "innovations_per_unit") else target.key
+            name = t(f"screens.drumup.target.{target.key}") if target.key in TARGETS \
+                else target.key
             if target.actual is None:
                 line.append(f"{name} {target.goal}")
                 continue
-            line.append(f"{name} {target.actual}/{target.out_of}")
-            if target.met:
+            line.append(f"{name} {integer(target.actual)}/{integer(target.out_of)}")
+            if target.met and target.out_of:
                 line.append(f" {t('screens.drumup.met_mark')}", style="bold green")
+            elif target.out_of:
+                line.append(f" ({round(100 * target.actual / target.out_of)}%)", style="dim")
         return line
+
+    def action_tab(self, step: int) -> None:
+        cycle_tab(self, "drumup-tabs", step)
+
+    def focus_tab(self) -> None:
+        """Give the keys to the tab shown, where it wants them (the check-in: its search)."""
+        tabs = self.query_one("#drumup-tabs", TabbedContent)
+        pane = tabs.query_one(f"#{tabs.active}")
+        getattr(pane, "focus_default", pane.focus)()
+
+    # -- the lab's details ---------------------------------------------------------------------
+
+    def action_lab_details(self) -> None:
+        """Edit the region, dates, venue, people and targets of the lab."""
+        session = self.session
+        lab = session.lab
+
+        def check(values: dict[str, str]):
+            if not clean(values["region"]):
+                return t("drumup.lab.region_required"), "region"
+            if parse_dates(values["dates"]) is None:
+                return t("drumup.lab.bad_dates"), "dates"
+            for key in TARGETS:
+                text = values[f"target_{key}"].strip()
+                if text and (not text.isdigit() or int(text) > 100000):
+                    return t("drumup.lab.bad_target"), f"target_{key}"
+            return None
+
+        def save(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            targets = dict(session.lab.targets)
+            for key in TARGETS:
+                text = values[f"target_{key}"].strip()
+                if text:
+                    targets[key] = int(text)
+                else:
+                    targets.pop(key, None)
+            attempt(self, session.edit, session.lab, region=clean(values["region"]),
+                    region_kind=values["region_kind"] or lab.region_kind,
+                    province=clean(values["province"]), dates=parse_dates(values["dates"]) or [],
+                    venue=clean(values["venue"]), coaches=split_names(values["coaches"]),
+                    chair=clean(values["chair"]), notulis=clean(values["notulis"]),
+                    targets=targets)
+
+        kinds = [(t(f"drumup.lab.kind_{k}"), k) for k in REGION_KINDS]
+        self.app.push_screen(FormDialog(t("drumup.lab.title"), [
+            Field("region", t("drumup.lab.region"), lab.region),
+            Field("region_kind", t("drumup.lab.region_kind"), lab.region_kind, kind=CHOICE,
+                  choices=kinds, blank=False),
+            Field("province", t("drumup.lab.province"), lab.province),
+            Field("dates", t("drumup.lab.dates"), ", ".join(lab.dates),
+                  placeholder=t("drumup.lab.dates_placeholder")),
+            Field("venue", t("drumup.lab.venue"), lab.venue),
+            Field("coaches", t("drumup.lab.coaches"), "; ".join(lab.coaches),
+                  placeholder=t("drumup.lab.coaches_placeholder")),
+            Field("chair", t("drumup.lab.chair"), lab.chair),
+            Field("notulis", t("drumup.lab.notulis"), lab.notulis),
+            Field("target_ideas", t("drumup.lab.target_ideas"),
+                  lab.targets.get("ideas", ""), kind=NUMBER),
+            Field("target_innovations_per_unit", t("drumup.lab.target_per_unit"),
+                  lab.targets.get("innovations_per_unit", ""), kind=NUMBER),
+        ], check=check, hint=t("drumup.lab.hint")), save)
+
+    # -- import --------------------------------------------------------------------------------
+
+    def open_import(self, what: str) -> None:
+        """Preview and import a list from a file (``what``: units, participants...)."""
+        from facilitator.app.screens.drumup_import import ImportDialog
+
+        def done(added: int | None) -> None:
+            if added:
+                self.notify(t("drumup.import.done", count=integer(added),
+                              what=t(f"drumup.import.what_{what}")), markup=False)
+            self.focus_tab()
+
+        # Paths are read from the folder the app was started in, as on the command line.
+        self.app.push_screen(ImportDialog(what, base=Path.cwd()), done)
