@@ -2,10 +2,12 @@
 
 The lab ran on 16-18 June 2021 with 24 OPD; 64 proposals were narrowed to 41 innovations, which
 the Bupati launched on 4 November 2021. The demo replays that lab through the core API, the same
-calls the app makes (``Session.create``/``add``/``edit``/``commit``, ``funnel.preview`` and
-``funnel.apply_round``, ``seal.seal``), so it holds what a real session would: an audit log, the
-funnel's decisions with their reasons, a sealed chain of commitments. Its content (units,
-participants, run-sheet, notes, problems, ideas, plans, commitments) is in
+calls the app makes (``Session.create``/``add``/``edit``/``commit``, ``funnel.merge_ideas``,
+``funnel.preview`` and ``funnel.apply_round``,
+``seal.seal``), so it holds what a real session would: an audit log, 67 captured ideas of which
+three duplicate pairs were merged (64 proposals), two raters' scores and four tables' dot votes,
+the funnel's decisions with their reasons, a sealed chain of commitments. Its content (units,
+participants, run-sheet, notes, problems, ideas, merges, plans, commitments) is in
 ``data/demo_content.yaml``.
 
 The shipped file ``data/demo.json`` is built from that content and is reproducible byte for byte:
@@ -44,6 +46,10 @@ ACTOR = "antun@lan-sorong"
 ID_SEED = 2021
 SCORE_SEED = 1606
 RATERS = ("Tim LAN", "Bapperlitbangda")
+TABLES = ("Meja 1", "Meja 2", "Meja 3", "Meja 4")
+VOTE_SEED = 1806
+VOTE_WEIGHT = {"keep": 4.0, "low": 1.5}
+"""How much a table's dots lean to an idea by its fate (ideas failing a gate: 1)."""
 GATE_ROUND = "Penyaringan gerbang"
 SCORE_ROUND = "Skor rubrik"
 THRESHOLD = 3.0
@@ -57,6 +63,7 @@ SPLIT = 2.0
 """How far apart the raters' levels are for an idea marked ``split`` in the content."""
 
 # What the funnel must come to: the figures of the real lab.
+EXPECTED_CAPTURED = 67
 EXPECTED_IDEAS = 64
 EXPECTED_AFTER_GATES = 52
 EXPECTED_SELECTED = 41
@@ -181,6 +188,7 @@ class _Replay:
         self.person_ids: dict[str, str] = {}
         self.idea_ids: list[str] = []
         self.idea_keys: dict[str, int] = {}
+        self.merged_into: dict[str, str] = {}
         self.commitment_ids: list[str] = []
         self._events: list[tuple[datetime, int, Callable[[], None]]] = []
 
@@ -194,6 +202,8 @@ class _Replay:
         self.plan_notes()
         self.plan_problems()
         self.plan_ideas()
+        self.plan_merges()
+        self.plan_votes()
         self.plan_scores()
         self.plan_rounds()
         self.plan_plans()
@@ -311,14 +321,16 @@ class _Replay:
         """Brainstormed on the morning of day two; each idea answers a problem of its unit."""
         lists = self.template.lists
         units_of = {p["key"]: p["unit"] for p in self.content["problems"]}
-        for n, idea in enumerate(self.content["ideas"]):
+        ideas = self.content["ideas"]
+        _require(len(ideas) == EXPECTED_CAPTURED, f"{len(ideas)} ideas captured")
+        for n, idea in enumerate(ideas):
             _require(idea["problem"] in units_of, f"problem of {idea['title']!r}")
             for field, list_name in (("initiator", "initiator"), ("bentuk", "bentuk"),
                                      ("jenis", "jenis")):
                 _require(idea[field] in lists[list_name], f"{field} of {idea['title']!r}")
             if "key" in idea:
                 self.idea_keys[idea["key"]] = n
-            self.on(local(self.days[1], "08:40") + timedelta(seconds=190 * n),
+            self.on(local(self.days[1], "08:40") + timedelta(seconds=160 * n),
                     self._add_idea(idea, units_of[idea["problem"]]))
 
     def _add_idea(self, idea: dict[str, Any], unit_key: str) -> Callable[[], None]:
@@ -333,6 +345,69 @@ class _Replay:
             self.idea_ids.append(record.id)
         return action
 
+    def current_id(self, n: int) -> str:
+        """The id of the content's ``n``-th idea now: the idea it was merged into, if it was."""
+        rid = self.idea_ids[n]
+        while rid in self.merged_into:
+            rid = self.merged_into[rid]
+        return rid
+
+    def plan_merges(self) -> None:
+        """After the brainstorm the coach merges the duplicates that two tables proposed."""
+        ideas = self.content["ideas"]
+        merged: set[str] = set()
+        for n, merge in enumerate(self.content["merges"]):
+            keys = list(merge["ideas"])
+            _require(len(keys) >= 2 and merge["keep"] in keys and all(
+                k in self.idea_keys for k in keys), f"merge {keys}")
+            _require("screen" in ideas[self.idea_keys[merge["keep"]]], f"fate of {keys}")
+            merged.update(k for k in keys if k != merge["keep"])
+            self.on(local(self.days[1], "11:45") + timedelta(minutes=2 * n), self._merge(merge))
+        for idea in ideas:
+            # Every idea has a fate, but for the duplicates merged into another.
+            _require(("screen" in idea) != (idea.get("key") in merged), f"fate of {idea['title']}")
+
+    def _merge(self, merge: dict[str, Any]) -> Callable[[], None]:
+        from facilitator.core import funnel
+
+        def action() -> None:
+            keep = self.content["ideas"][self.idea_keys[merge["keep"]]]
+            ids = [self.current_id(self.idea_keys[k]) for k in merge["ideas"]]
+            record = funnel.merge_ideas(
+                self.session, ids, title=merge.get("title", keep["title"]),
+                description=merge.get("description", keep["description"]),
+                keep_from=self.current_id(self.idea_keys[merge["keep"]]))
+            for rid in ids:
+                self.merged_into[rid] = record.id
+        return action
+
+    def scored_ideas(self) -> list[int]:
+        """The content's ideas that have a fate of their own (all but the merged duplicates)."""
+        return [n for n, idea in enumerate(self.content["ideas"]) if "screen" in idea]
+
+    def plan_votes(self) -> None:
+        """On the last morning each table spends its participants' dots on the ideas."""
+        self.on(local(self.days[2], "09:00"), self._votes)
+
+    def _votes(self) -> None:
+        from collections import Counter
+
+        from facilitator.core import funnel
+        from facilitator.core.records import Vote
+
+        ideas = self.scored_ideas()
+        ids = [self.current_id(n) for n in ideas]
+        _require(sorted(ids) == sorted(i.id for i in self.session.ideas()), "ideas at the vote")
+        weights = [VOTE_WEIGHT.get(self.content["ideas"][n]["screen"], 1.0) for n in ideas]
+        per_person, people = funnel.dot_budget(self.session)
+        rng = random.Random(VOTE_SEED)
+        size, extra = divmod(people, len(TABLES))
+        for t, table in enumerate(TABLES):
+            dots = (size + (1 if t < extra else 0)) * per_person
+            tally = Counter(rng.choices(range(len(ids)), weights=weights, k=dots))
+            self.session.commit("votes.add", [Vote(idea_id=ids[i], rater=table, dots=count)
+                                              for i, count in sorted(tally.items())])
+
     # -- the coaching clinic, 25-27 August ---------------------------------------------------
 
     def plan_scores(self) -> None:
@@ -341,20 +416,23 @@ class _Replay:
 
         rubric = funnel.criteria(self.session)
         rng = random.Random(SCORE_SEED)
-        drawn = [draw_scores(rng, rubric, idea["screen"], idea.get("weak", []),
-                             bool(idea.get("split")))
-                 for idea in self.content["ideas"]]
+        ideas = self.scored_ideas()
+        drawn = {n: draw_scores(rng, rubric, self.content["ideas"][n]["screen"],
+                                self.content["ideas"][n].get("weak", []),
+                                bool(self.content["ideas"][n].get("split")))
+                 for n in ideas}
         for r, (rater, start) in enumerate(zip(RATERS, ("09:00", "13:00"))):
-            for n in range(len(drawn)):
-                self.on(local("2021-08-25", start) + timedelta(seconds=100 * n),
+            for step, n in enumerate(ideas):
+                self.on(local("2021-08-25", start) + timedelta(seconds=100 * step),
                         self._add_scores(n, rater, drawn[n][r]))
 
     def _add_scores(self, n: int, rater: str, values: dict[str, int]) -> Callable[[], None]:
         from facilitator.core.records import Score
 
         def action() -> None:
+            # A rater's row of the grid for one idea, kept as one change.
             self.session.commit("scores.add", [
-                Score(idea_id=self.idea_ids[n], criterion=key, rater=rater, value=value)
+                Score(idea_id=self.current_id(n), criterion=key, rater=rater, value=value)
                 for key, value in values.items()])
         return action
 
@@ -390,7 +468,7 @@ class _Replay:
         steps = [{k: v for k, v in step.items() if k != "done"} for step in plan["steps"]]
 
         def action() -> None:
-            idea_id = self.idea_ids[self.idea_keys[plan["idea"]]]
+            idea_id = self.current_id(self.idea_keys[plan["idea"]])
             _require(idea_id in self.session.selected_ids(), f"plan for {plan['idea']}")
             self.session.add(ActionPlan(idea_id=idea_id, problem=plan["problem"],
                                         objective=plan["objective"], profile=draft, steps=steps))
@@ -400,7 +478,7 @@ class _Replay:
         from facilitator.core.records import ActionPlan
 
         def action() -> None:
-            idea_id = self.idea_ids[self.idea_keys[plan["idea"]]]
+            idea_id = self.current_id(self.idea_keys[plan["idea"]])
             record = next(p for p in self.session.all(ActionPlan) if p.idea_id == idea_id)
             profile = dict(plan["profile"])
             steps = [dict(step) for step in plan["steps"]]
@@ -427,7 +505,7 @@ class _Replay:
         content = self.content
 
         def action() -> None:
-            idea = self.session.get(Idea, self.idea_ids[self.idea_keys[item["idea"]]])
+            idea = self.session.get(Idea, self.current_id(self.idea_keys[item["idea"]]))
             _require(idea.id in self.session.selected_ids(), f"commitment for {item['idea']}")
             unit = self.session.get(Unit, idea.unit_id)
             person = self.session.get(Participant, self.person_ids[item["official"]])

@@ -127,6 +127,39 @@ def test_every_idea_is_scored_by_both_raters_on_the_whole_rubric(session):
     assert all(criteria == rubric for criteria in seen.values())
 
 
+def test_67_ideas_were_captured_and_three_duplicate_pairs_merged(session, content):
+    every = session.all(Idea, include_deleted=True)
+    merged = [i for i in every if i.merged_from]
+    originals = [i for i in every if i.status == "merged"]
+    assert len(every) - len(merged) == len(content["ideas"]) == 67
+    assert len(merged) == len(content["merges"]) == 3 and len(originals) == 6
+    assert len(session.ideas()) == 64
+    for idea in merged:
+        sources = [session.get(Idea, rid) for rid in idea.merged_from]
+        assert len(sources) == 2 and all(s.merged_into == idea.id for s in sources)
+        assert all(s.unit_id == idea.unit_id for s in sources)
+    # Two merged ideas made it through the funnel, and one of them to a sealed commitment.
+    selected = set(session.selected_ids())
+    assert sum(1 for idea in merged if idea.id in selected) == 2
+    assert any(session.get(Idea, c.idea_id).merged_from for c in session.sealed())
+
+
+def test_four_tables_spent_every_dot_they_had(session):
+    from facilitator.core.records import Vote
+
+    votes = session.all(Vote)
+    assert {v.rater for v in votes} == set(demo.TABLES)
+    per_person, people = funnel.dot_budget(session)
+    assert sum(v.dots for v in votes) == per_person * people
+    current = {i.id for i in session.ideas()}
+    assert {v.idea_id for v in votes} <= current
+    totals = funnel.vote_totals(session)
+    selected = set(session.selected_ids())
+    kept = [totals.get(i, 0) for i in selected]
+    cut = [totals.get(i, 0) for i in current - selected]
+    assert sum(kept) / len(kept) > sum(cut) / len(cut)  # the room liked what the funnel kept
+
+
 def test_every_idea_answers_a_problem_of_its_own_unit(session):
     for idea in session.ideas():
         problem = session.get(Problem, idea.problem_id)

@@ -134,7 +134,7 @@ def test_votes_rule_counts_dots(tmp_path):
     rnd = funnel.apply_round(s, "Suara", funnel.preview(s, {"kind": "top_votes", "n": 2}))
     assert rnd.kept == [ideas[0].id, ideas[1].id]
     out = next(d for d in rnd.decisions if d["idea"] == ideas[2].id)
-    assert funnel.reason_text(out["reason"]) == "peringkat 3, di luar 2 teratas (1,0 suara)"
+    assert funnel.reason_text(out["reason"]) == "peringkat 3, di luar 2 teratas (1 suara)"
     s.close()
 
 

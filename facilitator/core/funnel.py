@@ -10,15 +10,28 @@ in the user's language by :func:`reason_text`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from facilitator.core.errors import RuleError
-from facilitator.core.records import IDEA_ACTIVE, IDEA_MERGED, Criterion, Idea, Round, Score, Vote
+from facilitator.core.records import (
+    IDEA_ACTIVE, IDEA_MERGED, Criterion, Idea, Lab, Round, Score, Unit, Vote,
+)
 from facilitator.core.session import Session
 
 RULES = ("gates", "threshold", "top_score", "top_votes", "pick")
+
+
+class FunnelError(RuleError):
+    """A funnel entry the rules refuse (a score off the scale, a weight of zero...); ``code`` is
+    a key under ``funnel.error.`` in the locale files."""
+
+    def message(self) -> str:
+        from facilitator.i18n import t
+
+        return t(f"funnel.error.{self.code}", **self.params)
 
 
 def pool(session: Session) -> list[Idea]:
@@ -55,11 +68,35 @@ def criteria(session: Session) -> list[Criterion]:
     return sorted(session.all(Criterion), key=lambda c: (c.order, c.key))
 
 
+def criterion_name(crit: Criterion, lang: str | None = None) -> str:
+    """A criterion's name in ``lang`` (default: the user's), else in any language it has."""
+    from facilitator.i18n import language
+
+    names = crit.name or {}
+    return (names.get(lang or language()) or names.get("id")
+            or next((n for n in names.values() if n), "") or crit.key)
+
+
+def latest_scores(scores: Iterable[Score]) -> dict[tuple[str, str, str], Score]:
+    """One score per ``(idea, criterion, rater)``: the latest.
+
+    A rater has one score per cell; two laptops' files merged may both hold one, and the later
+    edit is the rater's last word.
+    """
+    out: dict[tuple[str, str, str], Score] = {}
+    for score in scores:
+        key = (score.idea_id, score.criterion, score.rater)
+        old = out.get(key)
+        if old is None or (score.updated, score.id) >= (old.updated, old.id):
+            out[key] = score
+    return out
+
+
 def mean_scores(session: Session) -> dict[str, dict[str, float]]:
     """Each idea's mean score per criterion over all raters: ``{idea: {criterion: mean}}``."""
     sums: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for score in session.all(Score):
-        sums[(score.idea_id, score.criterion)].append(float(score.value))
+    for (idea, crit, _rater), score in latest_scores(session.all(Score)).items():
+        sums[(idea, crit)].append(float(score.value))
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for (idea, crit), values in sums.items():
         out[idea][crit] = sum(values) / len(values)
@@ -69,8 +106,8 @@ def mean_scores(session: Session) -> dict[str, dict[str, float]]:
 def rater_scores(session: Session) -> dict[str, dict[str, float]]:
     """Each idea's weighted score per rater: ``{idea: {rater: score}}``."""
     by_rater: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    for score in session.all(Score):
-        by_rater[(score.idea_id, score.rater)][score.criterion] = float(score.value)
+    for (idea, crit, rater), score in latest_scores(session.all(Score)).items():
+        by_rater[(idea, rater)][crit] = float(score.value)
     rubric = criteria(session)
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for (idea, rater), means in by_rater.items():
@@ -81,29 +118,49 @@ def rater_scores(session: Session) -> dict[str, dict[str, float]]:
 
 
 DISAGREEMENT = 1.5
-"""Raters whose weighted scores of one idea lie this far apart (on a 1-5 scale) disagree widely."""
+"""Raters whose weighted scores of one idea lie this far apart (on a 1-5 scale; proportionally
+more on a wider one) disagree widely."""
+
+
+def disagreement_gap(rubric: list[Criterion], spread: float = DISAGREEMENT) -> float:
+    """The spread that counts as wide on the rubric's scale (1.5 on 1-5, 3.4 on 1-10)."""
+    return spread * (common_scale(rubric) - 1) / 4
 
 
 def disagreements(session: Session, spread: float = DISAGREEMENT) -> dict[str, float]:
     """The ideas whose raters disagree widely, with the spread (highest minus lowest)."""
+    gap_needed = disagreement_gap(criteria(session), spread)
     out: dict[str, float] = {}
     for idea, raters in rater_scores(session).items():
         if len(raters) >= 2:
             gap = max(raters.values()) - min(raters.values())
-            if gap >= spread:
+            if gap >= gap_needed:
                 out[idea] = round(gap, 2)
     return out
 
 
+def common_scale(rubric: list[Criterion]) -> int:
+    """The scale weighted scores are given on: the widest of the scored criteria (5 by default)."""
+    return max((c.scale_max for c in rubric if not c.gate and c.scale_max > 1), default=5)
+
+
 def weighted_score(means: dict[str, float], rubric: list[Criterion],
                    weights: dict[str, float] | None = None) -> float | None:
-    """The weighted mean of the scored criteria, or None if the idea has no scores at all."""
+    """The weighted mean of the scored criteria, or None if the idea has no scores at all.
+
+    A criterion scored on a narrower scale than the others (1-5 beside 1-10) is stretched onto
+    the common one first, so that a coach who changes one scale does not skew the mean.
+    """
+    common = common_scale(rubric)
     total = weight_sum = 0.0
     for crit in rubric:
         if crit.gate or crit.key not in means:
             continue
         weight = (weights or {}).get(crit.key, crit.weight)
-        total += weight * means[crit.key]
+        value = means[crit.key]
+        if crit.scale_max != common and crit.scale_max > 1:
+            value = 1 + (value - 1) * (common - 1) / (crit.scale_max - 1)
+        total += weight * value
         weight_sum += weight
     if weight_sum == 0:
         return None
@@ -234,28 +291,55 @@ def apply_round(session: Session, name: str, plan: Preview,
     return record
 
 
+def figure(value: float, against: float | None = None) -> str:
+    """A score as the room reads it: one decimal (``2,8``); two when it is compared with a
+    figure that one decimal would make look equal (``2,96`` against ``3,0``, so that a reason
+    never reads "3,0 < 3,0")."""
+    from facilitator.i18n import number
+
+    value = float(value)
+    if against is not None and number(value) == number(float(against)) and round(
+            value, 2) != round(float(against), 2):
+        return number(value, 2)
+    return number(value)
+
+
+def threshold_text(value: float) -> str:
+    """A threshold as the coach set it: ``3,0``, or ``2,75``."""
+    from facilitator.i18n import number
+
+    return number(value, 1 if round(value, 1) == round(value, 2) else 2)
+
+
 def reason_text(reason: dict[str, Any], session: Session | None = None) -> str:
     """A decision's reason in the user's language, e.g. "skor 2,8 < ambang 3,0"."""
-    from facilitator.i18n import number, t
+    from facilitator.i18n import integer, t
 
     code = reason.get("code", "")
     if code == "coach":
         return t("reason.coach", text=reason.get("text", ""))
     params: dict[str, Any] = {}
-    for key in ("score", "threshold", "value"):
-        if key in reason:
-            params[key] = number(float(reason[key]))
+    if "threshold" in reason:
+        params["threshold"] = threshold_text(float(reason["threshold"]))
+    if "score" in reason:
+        params["score"] = figure(float(reason["score"]), reason.get("threshold"))
+    if "value" in reason:
+        value = float(reason["value"])
+        # Dots are counted, scores are weighed: "5 suara", "skor 3,6".
+        params["value"] = integer(int(value)) if code.startswith("votes") and \
+            value.is_integer() else figure(value)
     for key in ("rank", "n"):
         if key in reason:
             params[key] = reason[key]
     if "criterion" in reason:
         crit_name = reason["criterion"]
         if session is not None:
-            for crit in criteria(session):
+            # A criterion removed from the rubric since still names the gate the idea failed.
+            for crit in session.all(Criterion, include_deleted=True):
                 if crit.key == reason["criterion"]:
-                    from facilitator.i18n import language
-
-                    crit_name = crit.name.get(language()) or crit.name.get("id") or crit.key
+                    crit_name = criterion_name(crit)
+                    if not crit.deleted:
+                        break
         params["criterion"] = crit_name
     return t(f"reason.{code}", **params)
 
@@ -305,15 +389,17 @@ def unmerge_idea(session: Session, merged_id: str) -> list[Idea]:
     return restored
 
 
-def suggest_duplicates(session: Session, threshold: float | None = None) -> list[list[str]]:
+def suggest_duplicates(session: Session | None, threshold: float | None = None,
+                       ideas: list[Idea] | None = None) -> list[list[str]]:
     """Groups of ideas whose titles look alike, for the coach to confirm as duplicates.
 
-    Only pairs that share a word are compared, so thousands of ideas stay quick.
+    Only pairs that share a word are compared, so thousands of ideas stay quick. ``ideas``
+    (default: the session's) lets the app compare a copy away from the screen's thread.
     """
     from facilitator.core.text import SIMILAR, normal, similarity
 
     threshold = SIMILAR if threshold is None else threshold
-    ideas = session.ideas()
+    ideas = list(ideas) if ideas is not None else session.ideas()  # type: ignore[union-attr]
     by_word: dict[str, list[int]] = defaultdict(list)
     words = [set(normal(i.title).split()) for i in ideas]
     for n, ws in enumerate(words):
@@ -385,17 +471,18 @@ def _score_fates(ideas: list[Idea], rubric: list[Criterion], means: dict[str, di
 def idea_paths(session: Session) -> list[tuple[Idea, list[tuple[str, bool, str]]]]:
     """Every idea that ever entered the funnel and its path: ``(round name, kept, reason)`` per
     round it was screened in, then a merge if it was merged away."""
-    rounds = session.rounds()
+    # Each round's decisions by idea first: thousands of ideas by thousands of decisions would
+    # otherwise be millions of comparisons.
+    by_round = [(rnd.name, {d["idea"]: d for d in rnd.decisions}) for rnd in session.rounds()]
     out = []
     for idea in session.all(Idea, include_deleted=True):
         if idea.deleted and not idea.merged_from:
             continue
         steps: list[tuple[str, bool, str]] = []
-        for rnd in rounds:
-            for decision in rnd.decisions:
-                if decision["idea"] == idea.id:
-                    steps.append((rnd.name, decision["kept"],
-                                  reason_text(decision["reason"], session)))
+        for name, decisions in by_round:
+            decision = decisions.get(idea.id)
+            if decision is not None:
+                steps.append((name, decision["kept"], reason_text(decision["reason"], session)))
         out.append((idea, steps))
     return out
 
@@ -423,17 +510,7 @@ def why_report(session: Session) -> str:
     for unit in sorted(by_unit):
         lines += [f"## {_md(unit)}", ""]
         for idea, steps in by_unit[unit]:
-            if idea.status == IDEA_MERGED:
-                into = session.get(Idea, idea.merged_into)
-                outcome = t("why.merged_into", title=_md(into.title if into else "?"))
-            elif idea.deleted:
-                outcome = t("why.unmerged")
-            elif idea.id in selected:
-                outcome = t("why.selected")
-            elif steps:
-                outcome = t("why.cut")
-            else:
-                outcome = t("why.not_screened")
+            outcome = outcome_text(session, idea, steps, selected, escape=_md)
             lines.append(f"### {_md(idea.title)}")
             lines.append("")
             lines.append(f"{t('why.outcome')}: **{outcome}**")
@@ -448,8 +525,347 @@ def why_report(session: Session) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def outcome(idea: Idea, steps: list[tuple[str, bool, str]], selected: set[str]) -> str:
+    """Where an idea ended: ``merged``, ``unmerged``, ``selected``, ``cut`` or ``not_screened``
+    (the why-report's words, under ``why.``)."""
+    if idea.status == IDEA_MERGED:
+        return "merged"
+    if idea.deleted:
+        return "unmerged"
+    if idea.id in selected:
+        return "selected"
+    return "cut" if steps else "not_screened"
+
+
+def outcome_text(session: Session, idea: Idea, steps: list[tuple[str, bool, str]],
+                 selected: set[str], escape=lambda text: text) -> str:
+    """:func:`outcome` in the user's language; ``escape`` makes a merged idea's title safe
+    for where it is shown (Markdown in the export, nothing in the app)."""
+    from facilitator.i18n import t
+
+    code = outcome(idea, steps, selected)
+    if code == "merged":
+        into = session.get(Idea, idea.merged_into)
+        return t("why.merged_into", title=escape(into.title if into else "?"))
+    return t(f"why.{code}")
+
+
 def _md(text: str) -> str:
     """User text made inert in Markdown (see :func:`facilitator.core.text.markdown_escape`)."""
     from facilitator.core.text import markdown_escape
 
     return markdown_escape(text)
+
+
+# -- entering scores and votes --------------------------------------------------------------
+
+
+class ScoreBook:
+    """Every rater's scores, indexed by idea, for the scoring grid.
+
+    Built once from the session, then kept current with :meth:`update` from the records each
+    change wrote, so that entering one score (and showing the new mean) costs the same at 3,000
+    ideas as at 64: nothing is recounted but the one idea's scores.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.rubric = criteria(session)
+        self._gap = disagreement_gap(self.rubric)
+        self._cells: dict[str, dict[tuple[str, str], Score]] = defaultdict(dict)
+        self._raters: dict[str, int] = defaultdict(int)
+        self._summaries: dict[str, tuple[float | None, str | None, float | None]] = {}
+        for (idea, crit, rater), score in latest_scores(session.all(Score)).items():
+            self._cells[idea][(crit, rater)] = score
+            self._raters[rater] += 1
+
+    def get(self, idea_id: str, criterion: str, rater: str) -> Score | None:
+        """The rater's score of the idea on the criterion, or None."""
+        cells = self._cells.get(idea_id)
+        return cells.get((criterion, rater)) if cells else None
+
+    def update(self, scores: Iterable[Score]) -> set[str]:
+        """Take in the new state of some scores (added, edited or deleted, by the coach or by
+        undo); returns the ideas whose scores changed."""
+        changed: set[str] = set()
+        for score in scores:
+            cells = self._cells[score.idea_id]
+            key = (score.criterion, score.rater)
+            current = cells.get(key)
+            if score.deleted:
+                if current is not None and current.id == score.id:
+                    del cells[key]
+                    self._raters[score.rater] -= 1
+                    changed.add(score.idea_id)
+            elif current is None or current.id == score.id or (
+                    (score.updated, score.id) >= (current.updated, current.id)):
+                if current is None:
+                    self._raters[score.rater] += 1
+                cells[key] = score
+                changed.add(score.idea_id)
+        for idea_id in changed:
+            self._summaries.pop(idea_id, None)
+        return changed
+
+    def raters(self) -> list[str]:
+        """The raters who have scored something, in alphabetical order."""
+        return sorted((r for r, n in self._raters.items() if n > 0), key=str.casefold)
+
+    def means(self, idea_id: str) -> dict[str, float]:
+        """The idea's mean per criterion over all raters."""
+        values: dict[str, list[float]] = defaultdict(list)
+        for (crit, _rater), score in self._cells.get(idea_id, {}).items():
+            values[crit].append(float(score.value))
+        return {crit: sum(v) / len(v) for crit, v in values.items()}
+
+    def summary(self, idea_id: str) -> tuple[float | None, str | None, float | None]:
+        """``(weighted mean, first gate failed, spread between raters)`` of an idea, worked
+        out once and kept until its scores change."""
+        found = self._summaries.get(idea_id)
+        if found is None:
+            means = self.means(idea_id)
+            per_rater: dict[str, dict[str, float]] = defaultdict(dict)
+            for (crit, rater), score in self._cells.get(idea_id, {}).items():
+                per_rater[rater][crit] = float(score.value)
+            values = [v for v in (weighted_score(m, self.rubric) for m in per_rater.values())
+                      if v is not None]
+            spread = round(max(values) - min(values), 2) if len(values) >= 2 else None
+            found = (weighted_score(means, self.rubric), failed_gate(means, self.rubric),
+                     spread)
+            self._summaries[idea_id] = found
+        return found
+
+    def weighted(self, idea_id: str) -> float | None:
+        """The idea's weighted mean over all raters: the figure a score round cuts on."""
+        return self.summary(idea_id)[0]
+
+    def failed_gate(self, idea_id: str) -> str | None:
+        """The first gate most raters said the idea fails, or None."""
+        return self.summary(idea_id)[1]
+
+    def spread(self, idea_id: str) -> float | None:
+        """How far apart the raters' weighted scores of the idea lie (None with fewer than two)."""
+        return self.summary(idea_id)[2]
+
+    def disagree(self, idea_id: str) -> float | None:
+        """The spread if the raters disagree widely (see :data:`DISAGREEMENT`), else None."""
+        spread = self.spread(idea_id)
+        if spread is None or spread < self._gap:
+            return None
+        return spread
+
+
+def score_range(crit: Criterion) -> tuple[int, int]:
+    """The values a criterion takes: 0-1 for a gate (fail, pass), 1-scale otherwise."""
+    return (0, 1) if crit.gate else (1, crit.scale_max)
+
+
+def set_score(session: Session, book: ScoreBook, idea_id: str, crit: Criterion, rater: str,
+              value: int | None) -> Score | None:
+    """Record ``rater``'s score of an idea on ``crit`` (``None`` clears it), as one change.
+
+    The score is checked against the criterion's scale; entering the value already there
+    changes nothing. ``book`` is brought up to date.
+    """
+    from facilitator.core.text import clean
+
+    rater = clean(rater)
+    if not rater:
+        raise FunnelError("rater_empty")
+    existing = book.get(idea_id, crit.key, rater)
+    if value is None:
+        if existing is None:
+            return None
+        gone = session.delete(existing, "scores.delete")
+        book.update([gone])
+        return None
+    low, high = score_range(crit)
+    if not low <= value <= high:
+        raise FunnelError("gate_value" if crit.gate else "score_range", low=low, high=high)
+    if existing is not None:
+        if existing.value == value:
+            return existing
+        record = session.edit(existing, "scores.edit", value=value)
+    else:
+        record = session.add(Score(idea_id=idea_id, criterion=crit.key, rater=rater,
+                                   value=value), "scores.add")
+    book.update([record])
+    return record
+
+
+def votes_by(session: Session) -> dict[tuple[str, str], Vote]:
+    """The tally each rater (a table, a person) gave each idea: ``{(idea, rater): vote}``."""
+    out: dict[tuple[str, str], Vote] = {}
+    for vote in session.all(Vote):
+        key = (vote.idea_id, vote.rater)
+        old = out.get(key)
+        if old is None or (vote.updated, vote.id) >= (old.updated, old.id):
+            out[key] = vote
+    return out
+
+
+MAX_DOTS = 9999
+"""More dots than any hall could hand out: a typing slip, not a tally."""
+
+
+def set_dots(session: Session, idea_id: str, rater: str, dots: int) -> Vote | None:
+    """Record the dots ``rater`` gave an idea (0 clears the tally), as one change."""
+    from facilitator.core.text import clean
+
+    rater = clean(rater)
+    if not rater:
+        raise FunnelError("rater_empty")
+    if not 0 <= dots <= MAX_DOTS:
+        raise FunnelError("dots_range", high=MAX_DOTS)
+    existing = votes_by(session).get((idea_id, rater))
+    if dots == 0:
+        if existing is not None:
+            session.delete(existing, "votes.delete")
+        return None
+    if existing is not None:
+        if existing.dots == dots:
+            return existing
+        return session.edit(existing, "votes.edit", dots=dots)
+    return session.add(Vote(idea_id=idea_id, rater=rater, dots=dots), "votes.add")
+
+
+def dot_budget(session: Session) -> tuple[int, int]:
+    """``(dots each participant has, participants who could vote)``.
+
+    The voters are those checked in on the latest day anyone checked in (everyone registered,
+    before any check-in).
+    """
+    from facilitator.core.records import Participant
+
+    people = session.all(Participant)
+    days = sorted({d for p in people for d in p.attendance})
+    voters = [p for p in people if days[-1] in p.attendance] if days else people
+    return session.lab.dots_per_person, len(voters)
+
+
+def set_dot_budget(session: Session, dots: int) -> Lab:
+    """Set how many dots each participant has."""
+    if not 1 <= dots <= 99:
+        raise FunnelError("dots_per_person", high=99)
+    return session.edit(session.lab, "lab.edit", dots_per_person=dots)
+
+
+# -- undoing a round ------------------------------------------------------------------------
+
+
+def undo_round(session: Session) -> Round | None:
+    """Take back the latest round, whatever was changed after it: its pool is the pool again.
+
+    The round is deleted softly, as one change of its own, so undo (ctrl+z) brings it back.
+    Only the latest round can go: an earlier one is the pool of the rounds after it.
+    """
+    rounds = session.rounds()
+    if not rounds:
+        return None
+    return session.delete(rounds[-1], "rounds.delete")
+
+
+# -- editing the rubric ---------------------------------------------------------------------
+
+MAX_SCALE = 10
+MAX_WEIGHT = 100.0
+
+
+def _check_criterion(name: str, weight: float, scale_max: int, gate: bool) -> None:
+    if not name:
+        raise FunnelError("criterion_name")
+    if not gate and not 0 < weight <= MAX_WEIGHT:
+        raise FunnelError("criterion_weight", high=int(MAX_WEIGHT))
+    if not gate and not 2 <= scale_max <= MAX_SCALE:
+        raise FunnelError("criterion_scale", high=MAX_SCALE)
+
+
+def edit_criterion(session: Session, crit: Criterion, *, name: str, weight: float,
+                   scale_max: int, gate: bool, lang: str | None = None) -> Criterion:
+    """Change a criterion of this session's rubric: its name (in ``lang``, default the user's),
+    weight, scale, and whether it is a pass/fail gate.
+
+    The scores already entered are kept: a score above a narrowed scale still counts as given
+    (the grid shows it for the rater to correct).
+    """
+    from facilitator.core.text import clean
+    from facilitator.i18n import language
+
+    name = clean(name)
+    _check_criterion(name, weight, scale_max, gate)
+    names = dict(crit.name)
+    names[lang or language()] = name
+    return session.edit(crit, "criteria.edit", name=names, weight=float(weight),
+                        scale_max=int(scale_max) if not gate else crit.scale_max, gate=gate)
+
+
+def add_criterion(session: Session, *, name: str, weight: float = 1.0, scale_max: int = 5,
+                  gate: bool = False, lang: str | None = None) -> Criterion:
+    """Add a criterion to the end of this session's rubric.
+
+    Its key is made from the name and never reuses the key of a criterion removed before, so
+    that old scores are not taken for new ones.
+    """
+    from facilitator.core.text import clean, normal
+    from facilitator.i18n import language
+
+    name = clean(name)
+    _check_criterion(name, weight, scale_max, gate)
+    every = session.all(Criterion, include_deleted=True)
+    taken = {c.key for c in every}
+    base = re.sub(r"[^a-z0-9]+", "_", normal(name)).strip("_")[:24] or "criterion"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    order = max((c.order for c in every), default=0) + 1
+    return session.add(Criterion(key=key, name={lang or language(): name}, weight=float(weight),
+                                 scale_max=int(scale_max), gate=gate, order=order),
+                       "criteria.add")
+
+
+def remove_criterion(session: Session, crit: Criterion) -> Criterion:
+    """Take a criterion out of this session's rubric; its scores stay on record, unused."""
+    if len(criteria(session)) <= 1:
+        raise FunnelError("last_criterion")
+    return session.delete(crit, "criteria.delete")
+
+
+def move_criterion(session: Session, crit: Criterion, step: int) -> bool:
+    """Move a criterion up (``step`` -1) or down (+1) the rubric; False at either end."""
+    rubric = criteria(session)
+    index = next((n for n, c in enumerate(rubric) if c.id == crit.id), None)
+    if index is None or not 0 <= index + step < len(rubric):
+        return False
+    other = rubric[index + step]
+    orders = [c.order for c in rubric]
+    if len(set(orders)) != len(orders):
+        # Equal orders (a template without them): number the rubric first.
+        orders = list(range(1, len(rubric) + 1))
+    renumbered = {c.id: orders[n] for n, c in enumerate(rubric)}
+    renumbered[crit.id], renumbered[other.id] = renumbered[other.id], renumbered[crit.id]
+    changed = [dataclasses.replace(c, order=renumbered[c.id]) for c in rubric
+               if c.order != renumbered[c.id]]
+    session.commit("criteria.edit", changed)
+    return True
+
+
+# -- the funnel by unit ---------------------------------------------------------------------
+
+
+def unit_breakdown(session: Session) -> list[tuple[str, list[int]]]:
+    """How many ideas of each unit entered the funnel and how many each round kept:
+    ``[(unit id, [entered, kept in round 1, kept in round 2, ...])]``, in the units' order,
+    then ideas without a unit (unit id ``""``) if there are any."""
+    rounds = session.rounds()
+    stages = [r.pool for r in rounds[:1]] + [r.kept for r in rounds]
+    if not rounds:
+        stages = [[i.id for i in session.ideas()]]
+    counts: dict[str, list[int]] = {u.id: [0] * len(stages) for u in session.all(Unit)}
+    for n, ids in enumerate(stages):
+        for rid in ids:
+            idea = session.get(Idea, rid)
+            unit = idea.unit_id if idea is not None and idea.unit_id in counts else ""
+            counts.setdefault(unit, [0] * len(stages))[n] += 1
+    ordered = [(u.id, counts[u.id]) for u in session.all(Unit)]
+    if "" in counts:
+        ordered.append(("", counts[""]))
+    return ordered

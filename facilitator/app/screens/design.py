@@ -1,47 +1,50 @@
-"""The Design stage screen: the funnel's rounds and every decision's reason, the rubric, the plans.
+"""The Design stage screen: the funnel that narrows the ideas, and the action plans.
 
-This first version reads the session; the funnel issue adds merging, scoring, voting and running
-rounds, and the Design and Deliver issue the plan editor, on top of the same tables.
+Its tabs follow the coach's work, left to right:
+- Ide: merge duplicate ideas (:mod:`.merge_ideas`);
+- Rubrik: the criteria, editable for this session (:mod:`.funnel_rubric`);
+- Skor: the scoring grid, one rater at a time (:mod:`.scoring`);
+- Suara: dot-vote tallies per table (:mod:`.scoring_votes`);
+- Putaran: the rounds, every decision's reason, a new round through its preview
+  (:mod:`.funnel_rounds`, :mod:`.funnel_preview`), and the why-report (:mod:`.funnel_why`);
+- Corong: the funnel in big numbers, as bars and per unit (:mod:`.funnel_view`);
+- Rencana aksi: the plans of the selected innovations.
+
+After every change the screen works out which tabs show what the change touched and refreshes
+only those (the one on show at once, the others when shown); the scoring grid takes a new score
+in by redrawing one row.
 """
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane, Tabs
 
 from facilitator.app.screens.base import StageScreen
+from facilitator.app.screens.funnel_panel import DesignPanel, Line
+from facilitator.app.screens.funnel_rounds import RoundsPanel, funnel_line, rule_text
+from facilitator.app.screens.funnel_rubric import RubricPanel
+from facilitator.app.screens.funnel_view import FunnelView
+from facilitator.app.screens.merge_ideas import IdeasPanel
+from facilitator.app.screens.scoring import ScoringPanel
+from facilitator.app.screens.scoring_votes import VotesPanel
 from facilitator.app.widgets.tables import Column, RecordTable
 from facilitator.core import funnel
+from facilitator.core.errors import FacilitatorError
 from facilitator.core.progress import MIN_DESIGN_WORDS, completeness
-from facilitator.core.records import ActionPlan, Idea, Round
-from facilitator.core.template import load_default_template
-from facilitator.i18n import integer, language, number, t
+from facilitator.core.records import ActionPlan, Idea
+from facilitator.core.session import Session
+from facilitator.i18n import t
 
-ROUND_COLUMNS = (
-    Column("order", "screens.col.number", width=2, align="right"),
-    Column("name", "screens.col.round", flex=2, min_width=10),
-    Column("rule", "screens.col.rule", flex=3, min_width=10),
-    Column("in", "screens.col.in", width=5, align="right"),
-    Column("kept", "screens.col.kept", width=5, align="right"),
-    Column("cut", "screens.col.cut", width=5, align="right"),
-)
-DECISION_COLUMNS = (
-    Column("idea", "screens.col.idea", flex=3, min_width=14),
-    Column("unit", "screens.col.unit", flex=2, min_width=8),
-    Column("decision", "screens.col.decision", width=8),
-    Column("reason", "screens.col.reason", flex=3, min_width=14),
-)
-CRITERION_COLUMNS = (
-    Column("name", "screens.col.criterion", min_width=16),
-    Column("kind", "screens.col.criterion_kind", width=9),
-    Column("weight", "screens.col.weight", width=6, align="right"),
-    Column("scale", "screens.col.scale", width=8, align="right"),
-)
+__all__ = ["DesignScreen", "funnel_line", "rule_text"]
+
 PLAN_COLUMNS = (
     Column("idea", "screens.col.innovation", flex=3, min_width=14),
     Column("unit", "screens.col.unit", flex=2, min_width=8),
@@ -51,117 +54,18 @@ PLAN_COLUMNS = (
 )
 
 
-def rule_text(rule: dict[str, Any]) -> str:
-    """A round's rule in the user's language, e.g. "skor ≥ 3,0" or "41 skor teratas"."""
-    kind = str(rule.get("kind", ""))
-    params: dict[str, Any] = {}
-    if "threshold" in rule:
-        params["threshold"] = number(float(rule["threshold"]))
-    if "n" in rule:
-        params["n"] = rule["n"]
-    if kind in funnel.RULES:
-        return t(f"screens.design.rule.{kind}", **params)
-    return kind
+class PlansPanel(DesignPanel):
+    """The action plans of the selected innovations and how complete each is."""
 
+    TAB = "plans"
+    DEPENDS = frozenset({"plans", "ideas", "units", "rounds"})
+    MAIN = "#plans-table"
 
-def funnel_line(rounds: list[Round], ideas: int) -> str:
-    """The funnel in one line, ``64 → 52 → 41``: the first round's pool, then what each kept."""
-    if not rounds:
-        return integer(ideas)
-    return " → ".join(integer(n) for n in [len(rounds[0].pool), *(len(r.kept) for r in rounds)])
+    def compose(self) -> ComposeResult:
+        yield Line(id="plans-note")
+        yield RecordTable(PLAN_COLUMNS, id="plans-table")
 
-
-class DesignScreen(StageScreen):
-    """The funnel (rounds and the reason for every decision), the rubric and the action plans."""
-
-    STAGE = "design"
-    CSS_PATH = "design.tcss"
-    AUTO_FOCUS = "#decisions-table"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._round_id: str | None = None
-
-    def compose_body(self) -> ComposeResult:
-        with TabbedContent(id="design-tabs"):
-            with TabPane(Content(t("screens.design.tab.funnel")), id="tab-funnel"):
-                yield Static(id="funnel-summary", markup=False)
-                yield RecordTable(ROUND_COLUMNS, id="rounds-table")
-                yield RecordTable(DECISION_COLUMNS, id="decisions-table")
-            with TabPane(Content(t("screens.design.tab.rubric")), id="tab-rubric"):
-                yield Static(id="rubric-note", markup=False)
-                yield RecordTable(CRITERION_COLUMNS, id="criteria-table")
-            with TabPane(Content(t("screens.design.tab.plans")), id="tab-plans"):
-                yield Static(id="plans-note", markup=False)
-                yield RecordTable(PLAN_COLUMNS, id="plans-table")
-
-    def refresh_data(self) -> None:
-        session = self.session
-        rounds = session.rounds()
-        ideas = session.ideas()
-
-        summary = Text(no_wrap=True, overflow="ellipsis", end="")
-        summary.append(f"{t('screens.design.funnel')}: ", style="bold")
-        summary.append(funnel_line(rounds, len(ideas)))
-        if not rounds:
-            summary.append(f"  ·  {t('screens.design.no_rounds')}", style="dim")
-        self.query_one("#funnel-summary", Static).update(summary)
-
-        table = self.query_one("#rounds-table", RecordTable)
-        table.set_rows((r.id, (r.order, r.name, rule_text(r.rule), len(r.pool), len(r.kept),
-                               len(r.pool) - len(r.kept))) for r in rounds)
-        ids = [r.id for r in rounds]
-        if self._round_id not in ids:
-            # The newest round is what the room just decided; show it first.
-            self._round_id = ids[-1] if ids else None
-        if self._round_id is not None and table.cursor_key != self._round_id:
-            # A refilled table (new round, or rebuilt for the language) starts at the top.
-            table.move_cursor(row=ids.index(self._round_id), animate=False)
-        self._show_decisions()
-
-        self._show_rubric()
-        self._show_plans()
-
-        tabs = self.query_one("#design-tabs", TabbedContent)
-        counts = {"funnel": len(rounds), "rubric": len(funnel.criteria(session)),
-                  "plans": len(session.all(ActionPlan))}
-        for name, count in counts.items():
-            tabs.get_tab(f"tab-{name}").label = Content(
-                t("screens.tab_count", name=t(f"screens.design.tab.{name}"), count=count))
-
-    def _show_decisions(self) -> None:
-        session = self.session
-        chosen = session.get(Round, self._round_id) if self._round_id else None
-        rows = []
-        kept_word, cut_word = t("screens.design.kept"), t("screens.design.cut")
-        for decision in chosen.decisions if chosen else []:
-            idea = session.get(Idea, decision["idea"])
-            mark = (Text(kept_word, style="bold green") if decision["kept"]
-                    else Text(cut_word, style="bold red"))
-            rows.append((decision["idea"], (
-                idea.title if idea else decision["idea"],
-                session.unit_name(idea.unit_id) if idea else "", mark,
-                funnel.reason_text(decision.get("reason", {}), session))))
-        self.query_one("#decisions-table", RecordTable).set_rows(rows)
-
-    def _show_rubric(self) -> None:
-        rubric = funnel.criteria(self.session)
-        lang = language()
-        template = load_default_template()
-        self.query_one("#rubric-note", Static).update(Text.assemble(
-            (f"{t('screens.design.threshold')}: ", "bold"), number(template.threshold),
-            ("  ·  ", "dim"), t("screens.design.gate_note"), no_wrap=True, overflow="ellipsis",
-            end=""))
-        gate, scored = t("screens.design.gate"), t("screens.design.scored")
-        self.query_one("#criteria-table", RecordTable).set_rows(
-            (c.id, (c.name.get(lang) or c.name.get("id") or c.key,
-                    gate if c.gate else scored,
-                    "–" if c.gate else number(c.weight, 2),
-                    t("screens.design.pass_fail") if c.gate else f"1–{c.scale_max}"))
-            for c in rubric)
-
-    def _show_plans(self) -> None:
-        session = self.session
+    def refresh_from(self, session: Session) -> None:
         plans = session.all(ActionPlan)
         rows = []
         for plan in plans:
@@ -172,7 +76,7 @@ class DesignScreen(StageScreen):
                 len(plan.steps), f"{done.percent}%", self._hint(done))))
         self.query_one("#plans-table", RecordTable).set_rows(rows)
         mean = round(sum(completeness(p).percent for p in plans) / len(plans)) if plans else 0
-        self.query_one("#plans-note", Static).update(Text.assemble(
+        self.query_one("#plans-note", Line).update(Text.assemble(
             (f"{t('screens.design.plans')}: ", "bold"),
             t("screens.design.plans_summary", plans=len(plans),
               selected=len(session.selected_ids()), mean=mean),
@@ -191,9 +95,196 @@ class DesignScreen(StageScreen):
             return Text(t("screens.design.hint_complete"), style="green")
         return Text("; ".join(parts), style="yellow")
 
-    @on(DataTable.RowHighlighted, "#rounds-table")
-    def _round_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value
-        if key and key != self._round_id:
-            self._round_id = key
-            self._show_decisions()
+
+PANELS: tuple[type[DesignPanel], ...] = (
+    IdeasPanel, RubricPanel, ScoringPanel, VotesPanel, RoundsPanel, FunnelView, PlansPanel)
+TABS = tuple(panel.TAB for panel in PANELS)
+
+
+class DesignScreen(StageScreen):
+    """Merge, rubric, scores, votes, rounds, the funnel and the plans, one tab each."""
+
+    STAGE = "design"
+    CSS_PATH = "design.tcss"
+
+    BINDINGS = [
+        Binding("right_square_bracket", "next_tab", "Next tab", key_display="]", show=False,
+                id="design.next_tab"),
+        Binding("left_square_bracket", "previous_tab", "Previous tab", key_display="[",
+                show=False, id="design.previous_tab"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What outlives a rebuild of the tabs (a change of language): the coach's place.
+        self.tab: str | None = None
+        self.round_id: str | None = None
+        self.score_rater = ""
+        self.score_cursor: tuple[str, str | None] | None = None
+        self.vote_rater = ""
+        self.merge_marks: list[str] = []
+        self.dismissed_duplicates: set[frozenset[str]] = set()
+        self._dirty: set[str] = set(TABS)
+        self._seen: tuple[Any, int] | None = None
+        self._focus_panel = False
+        self.pending_focus: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        if self.tab is None:
+            # A lab that has run rounds comes back to them; one that has not starts at merging.
+            self.tab = "rounds" if self.session.rounds() else "ideas"
+        self._dirty = set(TABS)
+        self._seen = None
+        with TabbedContent(id="design-tabs", initial=f"tab-{self.tab}"):
+            for panel in PANELS:
+                with TabPane(Content(t(f"design.tab.{panel.TAB}")), id=f"tab-{panel.TAB}"):
+                    yield panel(id=f"panel-{panel.TAB}")
+
+    async def fill_body(self) -> None:
+        await super().fill_body()
+        if self.body_ready:
+            self._panel(self.tab or TABS[0]).focus_main()
+
+    def _panel(self, tab: str) -> DesignPanel:
+        return self.query_one(f"#panel-{tab}", DesignPanel)
+
+    # -- keeping up with the session -----------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        session = self.session
+        audit = session.records["audit"]
+        changes = None
+        if self._seen is not None and self._seen[0] is session and len(audit) >= self._seen[1]:
+            changes = [change for entry in islice(audit.values(), self._seen[1], None)
+                       for change in entry.changes]
+        self._seen = (session, len(audit))
+        if changes is None:
+            self._dirty = set(TABS)
+        elif changes:
+            touched = {change[0] for change in changes}
+            for panel in self.query(DesignPanel):
+                if not touched & panel.DEPENDS:
+                    continue
+                if panel.TAB not in self._dirty and panel.apply_changes(
+                        [c for c in changes if c[0] in panel.DEPENDS]):
+                    continue
+                self._dirty.add(panel.TAB)
+        for panel in self.query(DesignPanel):
+            if panel.TAB in self._dirty and (not panel.LAZY or panel.TAB == self.tab):
+                self._dirty.discard(panel.TAB)
+                panel.refresh_from(session)
+        self._label_tabs()
+
+    def _label_tabs(self) -> None:
+        session = self.session
+        counts = {"ideas": len(session.ideas()), "rubric": len(funnel.criteria(session)),
+                  "rounds": len(session.rounds()), "plans": len(session.all(ActionPlan))}
+        tabs = self.query_one("#design-tabs", TabbedContent)
+        for tab in TABS:
+            name = t(f"design.tab.{tab}")
+            text = (t("screens.tab_count", name=name, count=counts[tab]) if tab in counts
+                    else name)
+            label = tabs.get_tab(f"tab-{tab}")
+            if label.label.plain != text:
+                label.label = Content(text)
+
+    @on(TabbedContent.TabActivated, "#design-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        tab = (event.pane.id or "").removeprefix("tab-")
+        if tab not in TABS:
+            return
+        self.tab = tab
+        panel = self._panel(tab)
+        if tab in self._dirty:
+            self._dirty.discard(tab)
+            panel.refresh_from(self.session)
+        if isinstance(self.focused, Tabs) and not self._focus_panel:
+            return  # the coach is going along the tabs with the arrow keys: let them
+        self._focus_panel = False
+        # A hidden widget cannot take the focus: the panel takes it once it is on show (and,
+        # when keys come quicker than the screen is drawn, only the last tab asked for does).
+        self.pending_focus = tab
+        self.call_after_refresh(self.focus_pending)
+
+    def focus_pending(self) -> None:
+        """Put the focus in the tab that asked for it, if it is on show by now."""
+        tab = self.pending_focus
+        if tab is None or not self.body_ready:
+            return
+        tabbed = self.query_one("#design-tabs", TabbedContent)
+        panel = self._panel(tab)
+        if tabbed.active == f"tab-{tab}" and panel.is_on_screen:
+            self.pending_focus = None
+            panel.focus_main()
+
+    def show_tab(self, tab: str) -> None:
+        """Bring a tab to the front and put the focus in it."""
+        tabbed = self.query_one("#design-tabs", TabbedContent)
+        if tabbed.active == f"tab-{tab}":
+            self._panel(tab).focus_main()
+            return
+        # The focus waits on the tab strip: left in the pane being hidden, it would be handed
+        # back to a widget of another pane, and that pane would come to the front again.
+        self._focus_panel = True
+        tabbed.query_one(Tabs).focus()
+        tabbed.active = f"tab-{tab}"
+
+    def _active_tab(self) -> str:
+        active = self.query_one("#design-tabs", TabbedContent).active.removeprefix("tab-")
+        return active if active in TABS else TABS[0]
+
+    def action_next_tab(self) -> None:
+        self.show_tab(TABS[(TABS.index(self._active_tab()) + 1) % len(TABS)])
+
+    def action_previous_tab(self) -> None:
+        self.show_tab(TABS[(TABS.index(self._active_tab()) - 1) % len(TABS)])
+
+    # -- what the tabs ask the screen to do ----------------------------------------------------
+
+    def choose_rater(self, name: str) -> None:
+        """Score as ``name`` from now on (a jury member, a table)."""
+        self.score_rater = name
+        self._redo("scores")
+
+    def choose_table(self, name: str) -> None:
+        """Enter the dot tallies of ``name`` (a table, a person) from now on."""
+        self.vote_rater = name
+        self._redo("votes")
+
+    def _redo(self, tab: str) -> None:
+        if self.body_ready:
+            self._dirty.discard(tab)
+            self._panel(tab).refresh_from(self.session)
+
+    def open_preview(self, name: str, rule: dict[str, Any]) -> None:
+        """Show what a round would do; record it if the coach confirms."""
+        from facilitator.app.screens.funnel_preview import PreviewScreen, RoundPreview
+
+        try:
+            state = RoundPreview(self.session, name, rule)
+        except FacilitatorError as exc:
+            self.notify(exc.message(), severity="error", markup=False)
+            return
+
+        def done(record: Any) -> None:
+            if record is None:
+                return
+            self.round_id = record.id
+            self.notify(t("design.rounds.applied", name=record.name, pool=len(record.pool),
+                          kept=len(record.kept)), timeout=8, markup=False)
+            if self.body_ready:
+                self.show_tab("rounds")
+
+        self.app.push_screen(PreviewScreen(state), done)
+
+    def open_why(self) -> None:
+        """Show the why-report: every idea's path through the rounds."""
+        from facilitator.app.screens.funnel_why import WhyScreen
+
+        self.app.push_screen(WhyScreen(self.session))
+
+    def export_why(self) -> None:
+        """Write the why-report to the sessions folder's exports and say where."""
+        from facilitator.app.screens.funnel_why import export_why
+
+        export_why(self, self.session)

@@ -1,0 +1,378 @@
+"""The preview of a round: who would stay, who would leave and why, before anything is recorded.
+
+The coach reads the preview with the room, and may:
+- override any decision (o or Enter) with a typed reason, which is required and kept;
+- settle a tie at the cut (space on a tied idea) when the rule is a top N;
+- with the rule "coach's own pick", pick the ideas that stay (space);
+- show only the ideas that leave, stay, sit near the cut ("borderline": their fate would change
+  if any criterion's weight moved by 20 percent) or are tied (f);
+and then confirm (c), which records the round as one change, or go back (Esc).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from facilitator.app.screens.base import LocalizedScreen
+from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, Dialog
+from facilitator.app.screens.funnel_panel import Line
+from facilitator.app.screens.funnel_rounds import rule_text
+from facilitator.app.widgets.tables import Column, RecordTable
+from facilitator.core import funnel
+from facilitator.core.errors import FacilitatorError
+from facilitator.core.records import Idea
+from facilitator.core.session import Session
+from facilitator.i18n import integer, t
+
+PREVIEW_COLUMNS = (
+    Column("flag", "design.col.flag", width=2),
+    Column("decision", "screens.col.decision", width=8),
+    Column("idea", "screens.col.idea", flex=2, min_width=14),
+    Column("unit", "screens.col.unit", flex=1, min_width=6),
+    Column("reason", "screens.col.reason", flex=3, min_width=14),
+)
+
+FILTERS = ("all", "cut", "kept", "borderline", "ties", "changed")
+
+
+class RoundPreview:
+    """A round being prepared: the rule's decisions and the coach's changes to them.
+
+    Plain state, no widgets, so that the screen can be rebuilt (for the language) without
+    losing the coach's overrides and tie choices.
+    """
+
+    def __init__(self, session: Session, name: str, rule: dict[str, Any]) -> None:
+        self.session = session
+        self.name = name
+        self.rule = dict(rule)
+        self.overrides: dict[str, tuple[bool, str]] = {}
+        self.tie_keep: list[str] = []
+        self.plan = funnel.preview(session, self.rule)
+        self.borderline = funnel.borderline(session, self.rule)
+
+    @property
+    def need(self) -> int:
+        """How many of the tied ideas can stay (0 without a tie)."""
+        if not self.plan.ties:
+            return 0
+        tied = set(self.plan.ties)
+        sure = sum(1 for d in self.plan.decisions if d["kept"] and d["idea"] not in tied)
+        return int(self.rule.get("n", 0)) - sure
+
+    def toggle(self, idea_id: str) -> bool:
+        """Space on an idea: pick or unpick it (own pick), or keep or drop it at a tie.
+        False if the idea is neither."""
+        if self.rule["kind"] == "pick":
+            keep = list(self.rule.get("keep", []))
+            if idea_id in keep:
+                keep.remove(idea_id)
+            else:
+                keep.append(idea_id)
+            self.rule["keep"] = keep
+            self.plan = funnel.preview(self.session, self.rule)
+            return True
+        if idea_id in self.plan.ties:
+            if idea_id in self.tie_keep:
+                self.tie_keep.remove(idea_id)
+            elif len(self.tie_keep) < self.need:
+                self.tie_keep.append(idea_id)
+            else:
+                return False
+            return True
+        return False
+
+    def decision(self, base: dict[str, Any], *, override: bool = True
+                 ) -> tuple[bool | None, dict[str, Any]]:
+        """What the round will record for one idea: kept (None: a tie still open) and the
+        reason, with the tie choice and (unless ``override`` is False) the coach's override."""
+        idea_id = base["idea"]
+        kept: bool | None = base["kept"]
+        reason = base["reason"]
+        if idea_id in self.plan.ties:
+            if idea_id in self.tie_keep:
+                kept = True
+            else:
+                kept = False if len(self.tie_keep) == self.need else None
+            if kept is not None:
+                reason = dict(reason, code="tie_kept" if kept else "tie_cut")
+        if override and idea_id in self.overrides:
+            kept, text = self.overrides[idea_id]
+            reason = {"code": "coach", "text": text, "was": reason}
+        return kept, reason
+
+    def counts(self) -> tuple[int, int, int]:
+        """``(staying, leaving, still open at a tie)``."""
+        fates = [self.decision(d)[0] for d in self.plan.decisions]
+        return (sum(1 for f in fates if f is True), sum(1 for f in fates if f is False),
+                sum(1 for f in fates if f is None))
+
+    def apply(self):
+        """Record the round (raises the core's error if a tie is still open)."""
+        return funnel.apply_round(self.session, self.name, self.plan, overrides=self.overrides,
+                                  tie_keep=list(self.tie_keep) if self.plan.ties else None)
+
+
+class PreviewScreen(LocalizedScreen):
+    """A round's preview, full screen; dismissed with the recorded round, or None."""
+
+    DEFAULT_CSS = """
+    PreviewScreen {
+        #preview-title { text-style: bold; background: $primary; color: $text; }
+        .preview-line { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        #preview-tie { background: $warning 30%; display: none; }
+        #preview-tie.-open { display: block; }
+        #preview-table { height: 1fr; }
+        #preview-detail { background: $panel; }
+    }
+    """
+    AUTO_FOCUS = "#preview-table"
+
+    BINDINGS = [
+        Binding("c", "confirm", "Confirm", id="design.confirm_round"),
+        Binding("o", "override", "Override", id="design.override"),
+        Binding("space", "toggle", "Tie / pick", id="design.toggle"),
+        Binding("f", "filter", "Show", id="design.filter"),
+        Binding("escape", "back", "Back", id="design.back"),
+    ]
+
+    def __init__(self, state: RoundPreview, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self.filter = "all"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="preview-title", classes="preview-line", markup=False)
+        yield Static(id="preview-summary", classes="preview-line", markup=False)
+        yield Static(id="preview-tie", classes="preview-line", markup=False)
+        yield Static(id="preview-legend", classes="preview-line", markup=False)
+        yield RecordTable(PREVIEW_COLUMNS, id="preview-table")
+        yield Line(id="preview-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def after_relocalize(self) -> None:
+        self.show()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle":
+            state = self.state
+            return state.rule["kind"] == "pick" or bool(state.plan.ties)
+        return True
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def _visible(self, decision: dict[str, Any]) -> bool:
+        kept, reason = self.state.decision(decision)
+        idea = decision["idea"]
+        return {
+            "all": True, "cut": kept is False, "kept": kept is True,
+            "borderline": idea in self.state.borderline,
+            "ties": idea in self.state.plan.ties,
+            "changed": idea in self.state.overrides,
+        }[self.filter]
+
+    def show(self) -> None:
+        state, session = self.state, self.state.session
+        staying, leaving, open_ = state.counts()
+        self.query_one("#preview-title", Static).update(Text.assemble(
+            t("design.preview.title", name=state.name), "  ·  ", rule_text(state.rule),
+            no_wrap=True, overflow="ellipsis", end=""))
+        summary = Text(no_wrap=True, overflow="ellipsis", end="")
+        summary.append(t("design.preview.summary", pool=integer(len(state.plan.pool)),
+                         kept=integer(staying), cut=integer(leaving)), style="bold")
+        if open_:
+            summary.append(" · ")
+            summary.append(t("design.preview.open", count=open_), style="bold yellow")
+        if state.borderline:
+            summary.append(" · " + t("design.preview.borderline", count=len(state.borderline)),
+                           style="yellow")
+        if state.overrides:
+            summary.append(" · " + t("design.preview.overridden", count=len(state.overrides)))
+        self.query_one("#preview-summary", Static).update(summary)
+        tie = self.query_one("#preview-tie", Static)
+        if state.plan.ties:
+            tie.set_class(True, "-open")
+            tie.update(Text(t("design.preview.tie", count=len(state.plan.ties),
+                              need=state.need, chosen=len(state.tie_keep)),
+                            style="bold", no_wrap=True, overflow="ellipsis", end=""))
+        else:
+            tie.set_class(False, "-open")
+        legend = Text(no_wrap=True, overflow="ellipsis", end="")
+        legend.append(f"{t('design.preview.showing')}: ", style="dim")
+        legend.append(t(f"design.preview.filter.{self.filter}"), style="bold")
+        legend.append("  ·  " + t("design.preview.legend"), style="dim")
+        self.query_one("#preview-legend", Static).update(legend)
+
+        units = {u.id: u.name for u in session.units()}
+        rows = []
+        for decision in state.plan.decisions:
+            if not self._visible(decision):
+                continue
+            idea_id = decision["idea"]
+            kept, reason = state.decision(decision)
+            idea = session.get(Idea, idea_id)
+            flag = ("✎" if idea_id in state.overrides else "=" if idea_id in state.plan.ties
+                    else "≈" if idea_id in state.borderline else "")
+            if kept is None:
+                mark = Text(t("design.preview.tied"), style="bold yellow")
+                value = float(decision["reason"].get("value", 0))
+                why = t("design.preview.tie_reason", value=integer(int(value))
+                        if state.rule["kind"] == "top_votes" else funnel.figure(value))
+            else:
+                mark = (Text(t("screens.design.kept"), style="bold green") if kept
+                        else Text(t("screens.design.cut"), style="bold red"))
+                why = funnel.reason_text(reason, session)
+            rows.append((idea_id, (Text(flag, style="bold yellow"), mark,
+                                   idea.title if idea else idea_id,
+                                   units.get(idea.unit_id, "") if idea else "", why)))
+        self.query_one("#preview-table", RecordTable).set_rows(rows)
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#preview-table")
+    def _show_detail(self) -> None:
+        """The idea under the cursor in full: its title, unit, decision and reason."""
+        state, session = self.state, self.state.session
+        idea_id = self._cursor()
+        line = Text()
+        decision = next((d for d in state.plan.decisions if d["idea"] == idea_id), None)
+        idea = session.get(Idea, idea_id) if idea_id else None
+        if decision is not None and idea is not None:
+            kept, reason = state.decision(decision)
+            # The reason first: the table cuts it short at 80 columns, the title less so.
+            if kept is not None:
+                line.append(funnel.reason_text(reason, session) + " — ")
+            line.append(idea.title, style="bold")
+            unit = session.unit_name(idea.unit_id)
+            if unit:
+                line.append(f" · {unit}", style="dim")
+        self.query_one("#preview-detail", Line).update(line)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _cursor(self) -> str | None:
+        return self.query_one("#preview-table", RecordTable).cursor_key
+
+    def action_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self.show()
+
+    def action_toggle(self) -> None:
+        idea = self._cursor()
+        if idea is None:
+            return
+        if not self.state.toggle(idea):
+            if idea in self.state.plan.ties:
+                self.notify(t("design.preview.tie_full", need=self.state.need), severity="warning",
+                            markup=False)
+            else:
+                self.notify(t("design.preview.not_tied"), severity="warning", markup=False)
+            return
+        self.show()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#preview-table")
+    def action_override(self) -> None:
+        idea_id = self._cursor()
+        if idea_id is None:
+            return
+        decision = next(d for d in self.state.plan.decisions if d["idea"] == idea_id)
+        rule_kept, rule_reason = self.state.decision(decision, override=False)
+        idea = self.state.session.get(Idea, idea_id)
+        state = self.state
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            action, text = result
+            if action == "remove":
+                state.overrides.pop(idea_id, None)
+            else:
+                state.overrides[idea_id] = (not rule_kept, text)
+            self.show()
+
+        self.app.push_screen(OverrideDialog(
+            idea.title if idea else idea_id, rule_kept,
+            funnel.reason_text(rule_reason, state.session),
+            state.overrides.get(idea_id, (None, ""))[1]), done)
+
+    def action_confirm(self) -> None:
+        state = self.state
+        if state.plan.ties and len(state.tie_keep) != state.need:
+            self.notify(t("error.tie_count", need=state.need), severity="error", markup=False)
+            self.filter = "ties"
+            self.show()
+            return
+        try:
+            record = state.apply()
+        except FacilitatorError as exc:
+            self.notify(exc.message(), severity="error", timeout=8, markup=False)
+            return
+        self.dismiss(record)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class OverrideDialog(Dialog):
+    """Turn one decision round (stays instead of leaves, or the other way), with the coach's
+    reason, which is required. Dismissed with ``("set", reason)``, ``("remove", "")`` or None."""
+
+    DEFAULT_CSS = "OverrideDialog {" + DIALOG_CSS + "}"
+    AUTO_FOCUS = "#override-reason"
+
+    def __init__(self, title: str, rule_kept: bool | None, rule_reason: str, text: str = "",
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.idea_title = title
+        self.rule_kept = rule_kept
+        self.rule_reason = rule_reason
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        rule_word = (t("design.preview.tied") if self.rule_kept is None
+                     else t("screens.design.kept") if self.rule_kept else t("screens.design.cut"))
+        new_word = t("screens.design.cut") if self.rule_kept else t("screens.design.kept")
+        with Vertical(classes="dialog-box"):
+            yield Label(Content(t("design.preview.override_title")), classes="dialog-title")
+            yield Static(Text(self.idea_title, style="bold"), classes="dialog-body")
+            yield Label(Content(t("design.preview.override_rule", decision=rule_word,
+                                  reason=self.rule_reason)))
+            yield Label(Content(t("design.preview.override_new", decision=new_word)))
+            yield Input(self.text, id="override-reason",
+                        placeholder=t("design.preview.override_placeholder"))
+            yield Label(classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("design.preview.override_ok"), variant="primary",
+                             id="override-ok", compact=True)
+                if self.text:
+                    yield Button(t("design.preview.override_remove"), id="override-remove",
+                                 compact=True)
+                yield Button(t("design.dialog.cancel"), id="override-cancel", compact=True)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#override-ok")
+    def submit(self) -> None:
+        text = " ".join(self.query_one("#override-reason", Input).value.split())
+        if not text:
+            self.show_error(t("error.override_reason"))
+            return
+        self.dismiss(("set", text))
+
+    @on(Button.Pressed, "#override-remove")
+    def _remove(self) -> None:
+        self.dismiss(("remove", ""))
+
+    @on(Button.Pressed, "#override-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
