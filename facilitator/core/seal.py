@@ -3,7 +3,8 @@
 The seal of a commitment is the SHA-256 of its content (every field a signer agreed to, its
 place in the chain and the seal before it) in canonical JSON. Changing any of those fields, or
 removing or reordering a sealed commitment, breaks the chain at that point, and
-:func:`verify` names it.
+:func:`verify` names it. The session's audit log keeps each seal as it was made, which also
+shows the removal of a chain's last commitment, that the chain alone cannot.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def seal(session: Session, commitment: Commitment, *, signed_how: str, sheet_no:
             raise RuleError("sheet_no_missing")
     else:
         raise RuleError("unknown_signing", how=signed_how)
+    if not commitment.id:
+        # A new record (a withdrawal signed at once) needs its id before the hash covers it.
+        commitment = dataclasses.replace(commitment, id=session.new_id(Commitment.PREFIX))
     chain = [c for c in session.sealed() if c.chain == session.actor]
     prev = chain[-1].seal if chain else GENESIS
     sealed = dataclasses.replace(commitment, signed_how=signed_how, sheet_no=sheet_no.strip(),
@@ -63,12 +67,20 @@ def seal(session: Session, commitment: Commitment, *, signed_how: str, sheet_no:
     return sealed
 
 
-def verify_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def verify_docs(docs: list[dict[str, Any]],
+                audit: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Check the chains of sealed commitment documents (one chain per sealing device).
 
     Returns one problem per broken commitment: ``{"id", "name", "problem"}`` with ``problem`` one
-    of ``changed`` (its content no longer matches its seal), ``out_of_order`` (it does not follow
-    the seal before it), ``missing_before`` (a commitment before it in its chain was removed).
+    of ``changed`` (its content no longer matches its seal, or it was marked deleted, which the
+    app never does to a sealed commitment), ``out_of_order`` (it does not follow the seal before
+    it, or the session's log never saw it sealed: it was put into the file), ``missing_before`` (a
+    commitment before it in its chain was removed) or ``removed`` (the session's own log recorded
+    its seal, and it is gone).
+
+    ``audit`` (the session's audit entries) is a second witness: the chain alone cannot show
+    that its last commitment was cut off, or that a whole chain was forged again from some point
+    on with fresh hashes; the seal recorded in the log at sealing time can.
     """
     chains: dict[str, list[dict[str, Any]]] = {}
     for doc in docs:
@@ -80,17 +92,60 @@ def verify_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         known = {d.get("seal") for d in chain}
         prev = GENESIS
         for position, doc in enumerate(chain, start=1):
-            official = doc.get("official")
-            name = official.get("name", "") if isinstance(official, dict) else ""
-            entry = {"id": str(doc.get("id", "?")), "name": str(name)}
-            if content_hash(doc) != doc.get("seal"):
+            entry = {"id": str(doc.get("id", "?")), "name": _name(doc)}
+            if content_hash(doc) != doc.get("seal") or doc.get("deleted"):
                 problems.append(dict(entry, problem="changed"))
             elif doc.get("prev_seal") != prev or doc.get("seq") != position:
                 problem = ("out_of_order" if doc.get("prev_seal") in known | {GENESIS}
                            else "missing_before")
                 problems.append(dict(entry, problem=problem))
             prev = doc.get("seal", "")
+    if audit:
+        problems += _against_log(docs, audit, {p["id"] for p in problems})
     return problems
+
+
+def sealed_in_log(audit: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The commitments the audit log saw sealed: ``{id: the sealed document}``."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in audit:
+        if not str(entry.get("action", "")).startswith("commitment.seal"):
+            continue
+        changes = entry.get("changes")
+        for change in changes if isinstance(changes, list) else []:
+            if not (isinstance(change, list) and len(change) == 4):
+                continue
+            table, rid, _before, after = change
+            if table == Commitment.TABLE and isinstance(after, dict) and after.get("sealed_at"):
+                found[str(rid)] = after
+    return found
+
+
+def _against_log(docs: list[dict[str, Any]], audit: list[dict[str, Any]],
+                 flagged: set[str]) -> list[dict[str, Any]]:
+    by_id = {str(d.get("id")): d for d in docs}
+    problems: list[dict[str, Any]] = []
+    logged_seals = sealed_in_log(audit)
+    if not logged_seals:
+        return problems  # a file without the log of its seals: the chain is all there is
+    for rid, doc in by_id.items():
+        if doc.get("sealed_at") and rid not in logged_seals and rid not in flagged:
+            # Sealed, yet never sealed by the app: put into the file afterwards.
+            problems.append({"id": rid, "name": _name(doc), "problem": "out_of_order"})
+    for rid, logged in logged_seals.items():
+        if rid in flagged:
+            continue
+        doc = by_id.get(rid)
+        if doc is None:
+            problems.append({"id": rid, "name": _name(logged), "problem": "removed"})
+        elif not doc.get("sealed_at") or doc.get("seal") != logged.get("seal"):
+            problems.append({"id": rid, "name": _name(doc), "problem": "changed"})
+    return problems
+
+
+def _name(doc: dict[str, Any]) -> str:
+    official = doc.get("official")
+    return str(official.get("name", "")) if isinstance(official, dict) else ""
 
 
 def _int(value: Any) -> int:
@@ -98,5 +153,13 @@ def _int(value: Any) -> int:
 
 
 def verify(session: Session) -> list[dict[str, Any]]:
-    """Check every sealed commitment of a session (see :func:`verify_docs`)."""
-    return verify_docs([c.to_doc() for c in session.all(Commitment, include_deleted=True)])
+    """Check every sealed commitment of a session (see :func:`verify_docs`), against its chain
+    and against the seals the session's audit log recorded."""
+    from facilitator.core.records import AuditEntry
+
+    # Only the seals' entries are read from the log: it holds every change of the session.
+    seals = [{"action": e.action, "changes": e.changes}
+             for e in session.all(AuditEntry, include_deleted=True)
+             if e.action.startswith("commitment.seal")]
+    return verify_docs([c.to_doc() for c in session.all(Commitment, include_deleted=True)],
+                       seals)

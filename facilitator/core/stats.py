@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator.core.records import ActionPlan, Note, Participant, Problem, Unit
+from facilitator.core.commitments import in_force
 from facilitator.core.session import Session
 
 
@@ -40,6 +41,7 @@ def stats(session: Session) -> dict[str, Any]:
         "funnel": [{"name": r.name, "in": len(r.pool), "out": len(r.kept)} for r in rounds],
         "selected": len(rounds[-1].kept) if rounds else 0,
         "plans": len(session.all(ActionPlan)),
-        "commitments": len(session.sealed()),
+        # Sealed and still standing: a withdrawal is a sealed record too, but not a commitment.
+        "commitments": len(in_force(session)),
         "notes": len(session.all(Note)),
     }
