@@ -30,6 +30,8 @@ class MergeReport:
     records: int = 0
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     broken: list[dict[str, Any]] = field(default_factory=list)
+    written: bool = False
+    """Whether the merged file was written (not when a broken chain refused it)."""
 
     def summary(self) -> dict[str, Any]:
         return {"files": self.files, "records": self.records, "conflicts": self.conflicts,
@@ -113,10 +115,35 @@ def merge_files(paths: list[str | Path], out: str | Path, *,
 
     With a broken seal chain in the inputs, nothing is written unless ``allow_broken``.
     """
-    inputs = [(str(p), peek(p)) for p in paths]
+    return merge_into([(str(p), _readable(p)) for p in paths], out, allow_broken=allow_broken)
+
+
+def _readable(path: str | Path) -> Tables:
+    """A session file's tables, refused (naming the file) if a record in it could not be opened
+    as a session: a merge must not carry a damaged record into the merged file."""
+    from facilitator.core.records import RECORD_TYPES, RecordError
+
+    tables = peek(path)
+    for name, docs in tables.items():
+        cls = RECORD_TYPES.get(name)
+        for doc in docs.values() if cls is not None else ():
+            try:
+                cls.from_doc(doc)
+            except RecordError as exc:
+                exc.params["path"] = str(path)
+                raise
+    return tables
+
+
+def merge_into(inputs: list[tuple[str, Tables]], out: str | Path, *,
+               allow_broken: bool = False) -> MergeReport:
+    """Merge sessions given as ``(file name, tables)`` into a new file ``out`` (which must not
+    exist): the app passes the open session's own tables, read from memory, and the other
+    files' tables. With a broken seal chain, nothing is written unless ``allow_broken``."""
     report = merge_tables(inputs)
     if report.broken and not allow_broken:
         return report
     store = Store.create(out, report.tables)
     store.close()
+    report.written = True
     return report

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from facilitator.core.records import PROFILE_FIELDS, ActionPlan, Idea, Participant, Unit
+from facilitator.core.records import (
+    PROFILE_FIELDS, ActionPlan, Commitment, Idea, Participant, Unit,
+)
 from facilitator.core.session import Session
 from facilitator.i18n import language, t_in
 
@@ -150,6 +152,21 @@ def selected_by_unit(session: Session,
             Innovation(idea=idea, unit=unit, plan=plan, profile=profile_of(idea, plan, lang)))
     return [(unit, sorted(groups[unit], key=lambda i: i.idea.title.casefold()))
             for unit in sorted(groups, key=unit_sort_key)]
+
+
+def commitment_for(session: Session, idea: Idea) -> Commitment | None:
+    """The commitment that stands for an innovation: its own sealed one, else its unit's sealed
+    one, else an unsealed one (the latest of each kind). A commitment withdrawn by a sealed
+    withdrawal, and the withdrawal itself, never stand for it."""
+    everything = session.all(Commitment)
+    withdrawn = {c.withdraws for c in everything if c.withdraws and c.sealed_at}
+    live = [c for c in everything if not c.withdraws and c.id not in withdrawn]
+    own = [c for c in live if c.idea_id == idea.id]
+    units = [c for c in live if not c.idea_id and idea.unit_id and c.unit_id == idea.unit_id]
+    for group in ([c for c in own if c.sealed_at], [c for c in units if c.sealed_at], own):
+        if group:
+            return max(group, key=lambda c: (c.sealed_at, c.updated))
+    return None
 
 
 def _words(text: str) -> list[str]:

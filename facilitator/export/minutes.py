@@ -245,17 +245,48 @@ def figures_of(session: Session) -> dict[str, int]:
     }
 
 
+MINUTES_FIELDS = ("acara", "waktu", "tempat_ttd", "pendahuluan", "tujuan", "kesimpulan",
+                  "dokumentasi")
+"""The keys of ``lab.minutes`` the coach may write: each replaces the generated text."""
+
+
+def default_texts(session: Session) -> dict[str, str]:
+    """What the minutes say for each of :data:`MINUTES_FIELDS` when the coach wrote nothing
+    (in the current language): the app shows these as the fields' placeholders."""
+    lab = session.lab
+    region = lab.region
+    dates = dates_text(lab.dates)
+    figures = figures_of(session)
+    intro = (t("export.minutes.default_intro", region=region, dates=dates) if dates
+             else t("export.minutes.default_intro_nodate", region=region))
+    conclusion = (
+        t("export.minutes.default_conclusion", region=region,
+          selected=integer(figures["selected"]), ideas=integer(figures["ideas"]),
+          units=integer(figures["selected_units"]))
+        if figures["selected"] else t("export.minutes.default_conclusion_none", region=region))
+    return {
+        "acara": t("export.minutes.default_event", region=region),
+        "waktu": _time_span(session),
+        "tempat_ttd": region,
+        "pendahuluan": intro,
+        "tujuan": t("export.minutes.default_purpose", region=region),
+        "kesimpulan": conclusion,
+        "dokumentasi": t("export.minutes.default_documentation"),
+    }
+
+
 def build(session: Session) -> list[Block]:
     """The minutes as blocks, in the current language."""
     lab = session.lab
     own = {k: str(v) for k, v in (lab.minutes or {}).items() if str(v or "").strip()}
+    text = {**default_texts(session), **own}
     region = lab.region
     dash = t("export.minutes.unknown")
     figures = figures_of(session)
     attended = [p for p in session.all(Participant) if p.attendance]
     people = attended or session.all(Participant)
     units = {p.unit_id for p in people if p.unit_id}
-    acara = own.get("acara") or t("export.minutes.default_event", region=region)
+    acara = text["acara"]
     dates = dates_text(lab.dates)
 
     blocks: list[Block] = [
@@ -263,7 +294,7 @@ def build(session: Session) -> list[Block]:
         Fields([
             (t("export.minutes.event"), acara),
             (t("export.minutes.day_date"), dates or dash),
-            (t("export.minutes.time"), own.get("waktu") or _time_span(session) or dash),
+            (t("export.minutes.time"), text["waktu"] or dash),
             (t("export.minutes.place"), lab.venue or dash),
             (t("export.minutes.chair"), lab.chair or dash),
             (t("export.minutes.notulis"), lab.notulis or dash),
@@ -273,12 +304,9 @@ def build(session: Session) -> list[Block]:
         ]),
         Heading(t("export.minutes.intro")),
     ]
-    default_intro = (t("export.minutes.default_intro", region=region, dates=dates) if dates
-                     else t("export.minutes.default_intro_nodate", region=region))
-    blocks += _paragraphs(own.get("pendahuluan") or default_intro)
+    blocks += _paragraphs(text["pendahuluan"])
     blocks.append(Heading(t("export.minutes.purpose")))
-    blocks += _paragraphs(own.get("tujuan") or t("export.minutes.default_purpose",
-                                                 region=region))
+    blocks += _paragraphs(text["tujuan"])
     blocks.append(Heading(t("export.minutes.discussion")))
     notes = _note_items(session)
     if not notes:
@@ -293,17 +321,12 @@ def build(session: Session) -> list[Block]:
                             [t("export.minutes.col_no"), t("export.minutes.col_unit"),
                              t("export.minutes.col_innovation")], rows, (0,), (1, 6, 9)))
     blocks.append(Heading(t("export.minutes.conclusion")))
-    default_conclusion = (
-        t("export.minutes.default_conclusion", region=region,
-          selected=integer(figures["selected"]), ideas=integer(figures["ideas"]),
-          units=integer(figures["selected_units"]))
-        if figures["selected"] else t("export.minutes.default_conclusion_none", region=region))
-    blocks += _paragraphs(own.get("kesimpulan") or default_conclusion)
+    blocks += _paragraphs(text["kesimpulan"])
     blocks.append(Heading(t("export.minutes.documentation")))
-    blocks += _paragraphs(own.get("dokumentasi") or t("export.minutes.default_documentation"))
+    blocks += _paragraphs(text["dokumentasi"])
     last_day = max((d for d in lab.dates if parse_date(d)), default=session.now()[:10])
     blocks.append(Signatures(
-        t("export.minutes.place_date", place=own.get("tempat_ttd") or region or dash,
+        t("export.minutes.place_date", place=text["tempat_ttd"] or dash,
           date=long_date(last_day)),
         [_signer(session, t("export.minutes.sign_chair"), lab.chair),
          _signer(session, t("export.minutes.sign_notulis"), lab.notulis)]))
