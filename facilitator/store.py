@@ -254,6 +254,12 @@ class Store:
         self._journal_bytes = 0
         self._journal_unnamed = False  # created, but its folder entry not yet fsynced
         self._broken: StoreError | None = None
+        # Changes kept in memory after a disk error (commit with ``hold``), by (table, id): the
+        # documents themselves are in ``tables``. They go to disk with the next change that can
+        # be written, with a fold-in, or into another file by save_as.
+        self._unsaved: dict[tuple[str, str], None] = {}
+        self.unsaved_error: StoreError | None = None
+        """Why the changes held in memory are not on disk (None: everything is saved)."""
         # Each document's JSON, kept with the document it was made from: a compaction then
         # joins ready-made pieces instead of encoding the whole session again (at 3,000 ideas
         # that encoding alone would hold the app for several frames).
@@ -467,19 +473,35 @@ class Store:
 
     # -- changing ------------------------------------------------------------------------------
 
-    def commit(self, ops: Iterable[Op]) -> int:
+    @property
+    def unsaved(self) -> bool:
+        """Whether memory holds changes that are not on disk (see ``commit(hold=True)``)."""
+        return bool(self._unsaved)
+
+    def commit(self, ops: Iterable[Op], *, hold: bool = False) -> int:
         """Make one change durable: every ``(table, id, document)`` of ``ops`` is on disk when
         this returns, and applied to :attr:`tables`. Returns the change's sequence number.
 
-        On failure (disk full, medium removed) nothing is applied and :class:`StoreError` says
-        why; the journal is cut back so the next change does not follow a broken line.
+        On failure (disk full, medium removed) the journal is cut back so the next change does
+        not follow a broken line, and :class:`StoreError` says why. Without ``hold`` nothing is
+        applied. With ``hold`` (the app: a coach mid-workshop must not lose what was typed) the
+        change is applied in memory all the same and marked unsaved, the error is kept in
+        :attr:`unsaved_error` instead of raised, and 0 is returned; the next change that can be
+        written takes every held one with it, and :meth:`save_as` writes them elsewhere. A
+        read-only store refuses changes either way.
         """
         with self._mutex:
             if self.readonly:
                 raise ReadOnlyError(str(self.path))
-            if self._broken is not None:
-                raise self._broken
             ops = [(table, rid, doc) for table, rid, doc in ops]
+            if self._broken is not None:
+                if not hold:
+                    raise self._broken
+                # The first error says what went wrong (a full disk), the broken journal follows.
+                self._hold(ops, self.unsaved_error or self._broken)
+                return 0
+            # Held changes first: the new one may build on them (an edit of an idea held).
+            ops = [(table, rid, self.tables[table][rid]) for table, rid in self._unsaved] + ops
             seq = self.seq + 1
             pieces = [self._encode(table, rid, doc) for table, rid, doc in ops]
             line = _frame(b'{"seq":%d,"ops":[%s]}' % (seq, b",".join(
@@ -495,7 +517,13 @@ class Store:
                     self._journal_unnamed = False
             except OSError as exc:
                 self._cut_journal()
-                raise _disk_error(exc, self.path) from None
+                error = _disk_error(exc, self.path)
+                if not hold:
+                    raise error from None
+                self._hold(ops, error)
+                return 0
+            self._unsaved.clear()
+            self.unsaved_error = None
             self._journal_bytes += len(line)
             self._journal_entries += 1
             self.seq = seq
@@ -509,6 +537,12 @@ class Store:
                 except StoreError:
                     pass  # the journal holds the change; folding it in can wait for the next try
             return seq
+
+    def _hold(self, ops: list[Op], error: StoreError) -> None:
+        for table, rid, doc in ops:
+            self.tables.setdefault(table, {})[rid] = doc
+            self._unsaved[(table, rid)] = None
+        self.unsaved_error = error
 
     def _encode(self, table: str, rid: str, doc: dict[str, Any]) -> bytes:
         """The JSON of one document, made once per version of it."""
@@ -584,6 +618,9 @@ class Store:
             if self.readonly:
                 raise ReadOnlyError(str(self.path))
             self._storage.write_bytes(self.snapshot_bytes())
+            # The file now holds every document in memory, the held ones included.
+            self._unsaved.clear()
+            self.unsaved_error = None
             self._close_journal()
             try:
                 # The file now holds every entry (its seq says so), so an old journal is harmless
@@ -595,13 +632,23 @@ class Store:
             self._journal_bytes = 0
 
     def save_as(self, path: str | os.PathLike[str]) -> None:
-        """Write the whole session, as it is in memory, to another file (e.g. when the disk of
-        the first one is full). The file must not exist yet."""
+        """Write the whole session, as it is in memory (changes held unsaved included), to
+        another file (e.g. when the disk of the first one is full). The file must not exist
+        yet. This store stays on its own file; :meth:`move_to` continues on the new one."""
         target = Path(path)
         if target.exists():
             raise StoreError("exists", path=str(target))
         payload = self.snapshot_bytes()
         AtomicJSONStorage(target, backup=False).write_bytes(payload)
+
+    def move_to(self, path: str | os.PathLike[str]) -> "Store":
+        """Write the whole session as it is in memory (held changes included) to a new file
+        and return a store open on it (locked, with its own journal); this store lets go of its
+        file without writing to it, so the last good file stays exactly as it was."""
+        with self._mutex:
+            moved = Store.create(path, self.tables)
+            self.release()
+            return moved
 
     def close(self) -> None:
         """Fold the journal in, so the file alone holds everything, and let go of the lock."""
@@ -609,8 +656,8 @@ class Store:
             try:
                 # Even after a failed change: memory holds exactly what was confirmed, and a
                 # complete new file makes a journal with a damaged tail unnecessary.
-                if not self.readonly and (
-                        self._journal_entries or sidecar(self.path, ".journal").exists()):
+                if not self.readonly and (self._journal_entries or self._unsaved
+                                          or sidecar(self.path, ".journal").exists()):
                     try:
                         self.compact()
                     except StoreError:

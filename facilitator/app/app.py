@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import re
 import sys
 import weakref
 from functools import partial
@@ -18,7 +19,9 @@ from typing import Any, Iterable
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 from facilitator import i18n
@@ -44,6 +47,45 @@ visit so that start-up only pays for the stage it opens on."""
 
 LABEL_FIELDS = ("title", "name", "statement", "text", "region")
 LABEL_WIDTH = 40
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Characters a terminal acts on instead of showing: an escape sequence in a unit's name
+(from a file edited by hand, an import, a merge) would recolour or move the screen."""
+
+
+def _printable(strip: Any) -> Any:
+    """``strip`` without control characters (they take no cells: the layout stays as it was)."""
+    if not _CONTROL.search(strip.text):
+        return strip
+    from rich.segment import Segment
+    from textual.strip import Strip
+
+    return Strip([segment if segment.control else
+                  Segment(_CONTROL.sub("", segment.text), segment.style)
+                  for segment in strip], strip.cell_length)
+
+
+def _keep_control_characters_off_the_terminal() -> None:
+    """Filter every line drawn, whichever widget drew it, at the one place all of them pass
+    on their way to the terminal. Typed text is cleaned as it is typed (core/text.py), but text
+    from files reaches dozens of widgets; one filter here keeps every one of them safe, and
+    costs a regular-expression search per line drawn."""
+    from textual._compositor import Compositor
+
+    renders = getattr(Compositor, "_get_renders", None)
+    if renders is None or getattr(renders, "_printable", False):
+        return  # another Textual: its own way (the hostile-text test says if it is safe)
+
+    def _get_renders(self: Any, crop: Any = None) -> Iterable[Any]:
+        for region, clip, strips in renders(self, crop):
+            yield region, clip, [_printable(strip) for strip in strips]
+
+    _get_renders._printable = True  # type: ignore[attr-defined]
+    Compositor._get_renders = _get_renders  # type: ignore[method-assign]
+
+
+_keep_control_characters_off_the_terminal()
 
 
 def make_stage_screen(stage: str) -> StageScreen:
@@ -101,11 +143,40 @@ class SessionChanged(Message):
         self.entry = entry
 
 
+class SaveAsCommand(Provider):
+    """"Save as…" in the command palette, whenever a session is open."""
+
+    def _command(self) -> tuple[str, str] | None:
+        if getattr(self.app, "session", None) is None:
+            return None
+        return t("hardening.palette.save_as"), t("hardening.palette.save_as_help", key="ctrl+s")
+
+    async def discover(self) -> Hits:
+        command = self._command()
+        if command is not None:
+            yield DiscoveryHit(command[0], self.app.action_save_as, help=command[1])
+
+    async def search(self, query: str) -> Hits:
+        command = self._command()
+        if command is None:
+            return
+        matcher = self.matcher(query)
+        score = matcher.match(command[0])
+        if score > 0:
+            yield Hit(score, matcher.highlight(command[0]), self.app.action_save_as,
+                      text=command[0], help=command[1])
+
+
+UNSAVED_NOTICE_SECONDS = 24 * 60 * 60
+"""How long the "not saved" notice stays: until the changes are saved (then it is taken down)."""
+QUIT_CONFIRM_SECONDS = 6
+
+
 class FacilitatorApp(App[None], inherit_bindings=False):
     """The Innovation Lab facilitator: five stage screens around one lab session."""
 
     CSS_PATH = "app.tcss"
-    COMMANDS = {AppCommands}
+    COMMANDS = {AppCommands, SaveAsCommand}
 
     BINDINGS = [
         Binding("question_mark", "show_keys", "Keys", key_display="?", id="app.keys"),
@@ -115,6 +186,9 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
                 id="app.palette"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
+        # Not a priority key: in a dialog ctrl+s saves the dialog (the form, the import, the
+        # minutes); on a stage, text field or not, it saves the session elsewhere.
+        Binding("ctrl+s", "save_as", "Save as", show=False, id="hardening.save_as"),
     ]
 
     def __init__(self, settings: Settings, session: Any = None, **kwargs: Any) -> None:
@@ -139,6 +213,8 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self._owns_session = False
         self._last_stage = ""
         self._listening: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._unsaved_notice: Notification | None = None
+        self._quit_armed = False
         for stage in STAGES:
             self.add_mode(stage, partial(self._make_stage_screen, stage))
         self.add_mode(PICKER, self._make_picker)
@@ -207,6 +283,9 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self.starting = False
         first = self.screen
         first.refresh()
+        # Drawn now rather than on the screen's update timer, which would first wait a whole
+        # period (1/60 s) with nothing to do.
+        first._on_timer_update()
         first.call_after_refresh(self._after_first_frame, first)
 
     async def _after_first_frame(self, first: Screen) -> None:
@@ -256,6 +335,9 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         from facilitator.core.stats import current_stage
 
         self.session, self._owns_session = session, owned
+        # In the app a change the disk refuses stays in memory, marked unsaved, to be saved
+        # elsewhere (ctrl+s): a coach mid-workshop keeps working and loses nothing.
+        session.keep_unsaved = True
         self.data_version += 1
         if session not in self._listening:
             self._listening.add(session)
@@ -265,6 +347,16 @@ class FacilitatorApp(App[None], inherit_bindings=False):
     def _say_readonly(self) -> None:
         self.notify(ReadOnlyError(str(self.session.path)).message(), severity="warning",
                     timeout=12, markup=False)
+        self.notify(t("hardening.readonly_hint", key="ctrl+s"), timeout=12, markup=False)
+
+    def _refuse_leaving_unsaved(self) -> bool:
+        """Whether the open session holds unsaved changes (then say so): opening another one
+        would close this one, and its unsaved changes with it."""
+        if self.session is not None and self.session.unsaved:
+            self.notify(t("hardening.unsaved.switch_refused", key="ctrl+s"), severity="error",
+                        timeout=12, markup=False)
+            return True
+        return False
 
     async def open_session_file(self, path: Path) -> bool:
         """Open the session file at ``path`` (read-only if another copy holds it) and show it."""
@@ -273,6 +365,8 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         if self.session is not None and _same_file(self.session.path, path):
             self.back_to_session()
             return True
+        if self._refuse_leaving_unsaved():
+            return False
         try:
             session = Session.open(path, actor=self.settings.actor or None)
         except FacilitatorError as exc:
@@ -286,6 +380,8 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         from facilitator.core.errors import StoreError
         from facilitator.core.session import Session
 
+        if self._refuse_leaving_unsaved():
+            return False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -309,11 +405,72 @@ class FacilitatorApp(App[None], inherit_bindings=False):
     async def on_session_changed(self, message: SessionChanged) -> None:
         if message.session is not self.session:
             return
+        self._show_save_state()
+        await self._session_redrawn()
+
+    async def _session_redrawn(self) -> None:
         self.data_version += 1
         for screen in self.screen_stack:
             if isinstance(screen, StageScreen):
                 await screen.sync_with_app()
         self.refresh_bindings()
+
+    # -- a save the disk refused ---------------------------------------------------------------
+
+    def _show_save_state(self) -> None:
+        """Put up the "not saved" notice when a change stayed in memory, take it down (and say
+        so) once the changes are on disk; the header's marker follows the session itself."""
+        error = self.session.save_error if self.session is not None else None
+        if error is not None and self._unsaved_notice is None:
+            notice = Notification(
+                f"{error.message()}\n{t('hardening.unsaved.notice', key='ctrl+s')}",
+                t("hardening.unsaved.title"), "error", UNSAVED_NOTICE_SECONDS, markup=False)
+            self._unsaved_notice = notice
+            self.post_message(Notify(notice))
+        elif error is None and self._unsaved_notice is not None:
+            self._take_down_unsaved_notice()
+            self.notify(t("hardening.unsaved.saved_again", path=str(self.session.path)),
+                        markup=False)
+
+    def _take_down_unsaved_notice(self) -> None:
+        notice, self._unsaved_notice = self._unsaved_notice, None
+        if notice is not None and notice in self._notifications:
+            self._unnotify(notice)
+
+    def action_save_as(self) -> None:
+        """Ask where to write the whole session (unsaved changes included) and go on there."""
+        from facilitator.app.screens.save_as import SaveAsDialog
+
+        if self.session is None or isinstance(self.screen, SaveAsDialog):
+            return
+        self.push_screen(SaveAsDialog(self.session.path, self.session.unsaved))
+
+    async def save_session_as(self, path: Path) -> str | None:
+        """Write the session to ``path`` and continue there; the error's message, or None."""
+        if self.session is None:
+            return None
+        try:
+            new_path = self.session.save_as(path)
+        except FacilitatorError as exc:
+            return exc.message()
+        self._take_down_unsaved_notice()
+        self._quit_armed = False
+        await self._session_redrawn()
+        self.notify(t("hardening.save_as.done", path=str(new_path)), timeout=10, markup=False)
+        return None
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved changes, only when asked twice (they would be lost)."""
+        if self.session is not None and self.session.unsaved and not self._quit_armed:
+            self._quit_armed = True
+            self.set_timer(QUIT_CONFIRM_SECONDS, self._disarm_quit)
+            self.notify(t("hardening.unsaved.quit_confirm", key="ctrl+s"), severity="error",
+                        timeout=QUIT_CONFIRM_SECONDS, markup=False)
+            return
+        await super().action_quit()
+
+    def _disarm_quit(self) -> None:
+        self._quit_armed = False
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
-from facilitator.core.errors import RuleError
+from facilitator.core.errors import RuleError, StoreError
 from facilitator.core.records import (
     IDEA_ACTIVE, RECORD_TYPES, ActionPlan, AuditEntry, Commitment, Idea, Lab, Participant,
     Problem, Record, RecordError, Round, Unit, new_id, now_iso,
@@ -56,6 +56,10 @@ class Session:
                 continue  # a table a newer minor version added: kept on disk, not shown
             self.records[name] = {rid: cls.from_doc(doc) for rid, doc in docs.items()}
         self._listeners: list[Callable[[AuditEntry], None]] = []
+        self.keep_unsaved = False
+        """On a disk error, keep the change in memory (marked unsaved) instead of refusing it:
+        the app sets this, so that what a coach typed mid-workshop is never lost; the CLI, which
+        ends when the command does, leaves it off and reports the error."""
 
     def now(self) -> str:
         """The current time by the session's clock (which tests and the demo fix)."""
@@ -110,8 +114,29 @@ class Session:
         self.commit("session.create", new)
 
     def close(self) -> None:
-        """Fold everything into the session file and release it."""
+        """Fold everything into the session file and release it (changes held unsaved are
+        written too if the disk takes them now; otherwise they are gone: save them elsewhere
+        first, see :attr:`unsaved`)."""
         self.store.close()
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether some changes are only in memory (a disk error, with :attr:`keep_unsaved`)."""
+        return self.store.unsaved
+
+    @property
+    def save_error(self) -> StoreError | None:
+        """Why the changes in memory are not on disk, or None if everything is saved."""
+        return self.store.unsaved_error
+
+    def save_as(self, path: str | Path) -> Path:
+        """Write the whole session as it is in memory (unsaved changes included) to a new file
+        and go on working there; the old file is left exactly as it was. Refuses an existing
+        file. Returns the new path. Also the way out of a read-only session: the copy is yours.
+        """
+        old = self.store
+        self.store = old.move_to(path)
+        return self.store.path
 
     @property
     def readonly(self) -> bool:
@@ -173,7 +198,8 @@ class Session:
         """Make ``records`` (their new states) durable as one change named ``action``.
 
         New records get an id and a created time; every record gets its updated time and the
-        actor. Returns the audit entry once the change is on disk.
+        actor. Returns the audit entry once the change is on disk (or, with
+        :attr:`keep_unsaved` and a disk error, once it is held in memory: see :attr:`unsaved`).
         """
         stamp = self._clock()
         changes: list[list[Any]] = []
@@ -196,7 +222,7 @@ class Session:
         entry = AuditEntry(id=self._make_id(AuditEntry.PREFIX), created=stamp, updated=stamp,
                            by=self.actor, action=action, changes=changes, undoes=undoes)
         ops.append((AuditEntry.TABLE, entry.id, entry.to_doc()))
-        self.store.commit(ops)
+        self.store.commit(ops, hold=self.keep_unsaved)
         for record in staged:
             self.records[record.TABLE][record.id] = record
         self.records[AuditEntry.TABLE][entry.id] = entry

@@ -72,6 +72,10 @@ class SessionHeader(Horizontal):
         }
         #header-app { width: auto; text-style: italic; }
         &.-readonly #header-readonly { display: block; }
+        #header-unsaved {
+            width: auto; display: none; background: $error; color: $text; text-style: bold;
+        }
+        &.-unsaved #header-unsaved { display: block; }
     }
     """
 
@@ -86,6 +90,7 @@ class SessionHeader(Horizontal):
         yield Label(id="header-session")
         yield Countdown(id="header-countdown")
         yield Label(t("app.header.readonly"), id="header-readonly")
+        yield Label(t("hardening.header.unsaved"), id="header-unsaved")
         yield Label(t("app.name"), id="header-app")
 
     def on_mount(self) -> None:
@@ -98,6 +103,7 @@ class SessionHeader(Horizontal):
         if session is None:
             label.update(Content.styled(t("app.header.no_session"), "not bold dim"))
             self.set_class(False, "-readonly")
+            self.set_class(False, "-unsaved")
             return
         lab = session.lab
         parts = [lab.region or t("app.picker.no_region")]
@@ -107,6 +113,8 @@ class SessionHeader(Horizontal):
         self._text = " · ".join(parts)
         label.update(Content(self._text))
         self.set_class(session.readonly, "-readonly")
+        # Changes the disk refused, held in memory until saved elsewhere (ctrl+s).
+        self.set_class(bool(getattr(session, "unsaved", False)), "-unsaved")
         self._fit()
 
     def on_resize(self) -> None:
@@ -117,6 +125,8 @@ class SessionHeader(Horizontal):
         needed = len(self._text) + len(t("app.name")) + 4
         if self._session is not None and self._session.readonly:
             needed += len(t("app.header.readonly")) + 2
+        if self.has_class("-unsaved"):
+            needed += len(t("hardening.header.unsaved")) + 2
         for countdown in self.query(".-on#header-countdown"):
             needed += getattr(countdown, "text_width", 0) + 2
         self.query_one("#header-app").display = self.size.width == 0 or needed <= self.size.width
