@@ -6,9 +6,10 @@ calls the app makes (``Session.create``/``add``/``edit``/``commit``, ``funnel.me
 ``funnel.preview`` and ``funnel.apply_round``,
 ``seal.seal``), so it holds what a real session would: an audit log, 67 captured ideas of which
 three duplicate pairs were merged (64 proposals), two raters' scores and four tables' dot votes,
-the funnel's decisions with their reasons, a sealed chain of commitments. Its content (units,
-participants, run-sheet, notes, problems, ideas, merges, plans, commitments) is in
-``data/demo_content.yaml``.
+the funnel's decisions with their reasons, a sealed chain of commitments, and the follow-up of
+the coaching clinic after the launch (steps marked done, under way or late, dated progress
+notes). Its content (units, participants, run-sheet, notes, problems, ideas, merges, plans,
+commitments, the clinic) is in ``data/demo_content.yaml``.
 
 The shipped file ``data/demo.json`` is built from that content and is reproducible byte for byte:
 the session's clock, ids and scores all come from fixed seeds. After changing the content or the
@@ -208,6 +209,7 @@ class _Replay:
         self.plan_rounds()
         self.plan_plans()
         self.plan_commitments()
+        self.plan_clinic()
         for moment, _, action in sorted(self._events, key=lambda e: (e[0], e[1])):
             self.clock.at(moment)
             action()
@@ -535,6 +537,46 @@ class _Replay:
                           typed_name=record.official["name"])
             else:
                 seal.seal(self.session, record, signed_how="paper", sheet_no=item["sheet_no"])
+        return action
+
+
+    # -- the coaching clinic after the launch --------------------------------------------------
+
+    def plan_clinic(self) -> None:
+        """After the launch (so that no seal changes): the steps' states, then the notes."""
+        clinic = self.content["clinic"]
+        for n, step in enumerate(clinic["steps"]):
+            self.on(local(clinic["date"], "09:00") + timedelta(minutes=4 * n),
+                    self._record_step(step))
+        for n, note in enumerate(clinic["notes"]):
+            self.on(local(clinic["date"], "10:30") + timedelta(minutes=12 * n),
+                    self._add_progress(clinic["date"], note))
+
+    def _plan_of(self, key: str) -> Any:
+        from facilitator.core.records import ActionPlan
+
+        idea_id = self.current_id(self.idea_keys[key])
+        return next(p for p in self.session.all(ActionPlan) if p.idea_id == idea_id)
+
+    def _record_step(self, item: dict[str, Any]) -> Callable[[], None]:
+        from facilitator.core import milestones, plans
+
+        def action() -> None:
+            plan = self._plan_of(item["idea"])
+            _require(0 <= item["step"] < len(plan.steps), f"clinic step of {item['idea']}")
+            if "done_on" in item:
+                plans.set_step_done(self.session, plan, item["step"], True, item["done_on"])
+            else:
+                _require(item["status"] in milestones.STATUSES, f"status {item['status']!r}")
+                plans.update_step(self.session, plan, item["step"], {"status": item["status"]})
+        return action
+
+    def _add_progress(self, day: str, note: dict[str, Any]) -> Callable[[], None]:
+        from facilitator.core import followup
+
+        def action() -> None:
+            followup.add_note(self.session, self._plan_of(note["idea"]), day=day,
+                              text=note["text"], step=note.get("step", -1))
         return action
 
 

@@ -1,10 +1,18 @@
-"""Shared fixtures: every test starts in Bahasa Indonesia, with its own sessions folder."""
+"""Shared fixtures: every test starts in Bahasa Indonesia, with its own sessions folder; the
+Sorong demo lab as the coach finds it at a coaching clinic; ``async def`` tests run as they are."""
 
 from __future__ import annotations
+
+import asyncio
+import inspect
+from datetime import date
 
 import pytest
 
 from facilitator import i18n
+
+CLINIC_DAY = date(2021, 11, 15)
+"""A coaching-clinic day after the Sorong launch: some steps done, some running, some late."""
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +22,34 @@ def _default_language(monkeypatch):
     i18n.set_language("id")
     yield
     i18n.set_language("id")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run an ``async def`` test on its own event loop (the suite has no asyncio plugin)."""
+    test = pyfuncitem.obj
+    if not inspect.iscoroutinefunction(test):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(test(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
+
+@pytest.fixture
+def clinic_day() -> date:
+    """The day the Deliver screen takes for today in tests of the demo (see ``demo``)."""
+    return CLINIC_DAY
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch, clinic_day):
+    """The Sorong demo (64 ideas, 41 selected, plans, sealed and unsigned commitments), opened
+    by the coach on :data:`CLINIC_DAY`, from its own copy in the test's folder."""
+    from facilitator.app.screens.deliver import DeliverScreen
+    from facilitator.core.session import Session
+    from facilitator.demo import write_demo
+
+    monkeypatch.setattr(DeliverScreen, "today", staticmethod(lambda: clinic_day))
+    session = Session.open(write_demo(tmp_path / "sorong.json"), actor="coach@test")
+    yield session
+    session.close()

@@ -3,8 +3,6 @@ typing the name or on paper, sealed, withdrawn by a new record, printed one page
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import date
 from pathlib import Path
 
@@ -17,33 +15,20 @@ from facilitator.app.screens.commitment_dialogs import (
 )
 from facilitator.app.screens.deliver import DeliverScreen
 from facilitator.app.widgets.tables import RecordTable
-from facilitator.core import commitments as cm
+from facilitator.core import checkin, commitments as cm, followup
 from facilitator.core.errors import RuleError
 from facilitator.core.plans import PlanError
 from facilitator.core.records import Commitment, Idea, Participant
 from facilitator.core.seal import short_code, verify
 from facilitator.core.session import Session
+from facilitator.core.stats import stats
 from facilitator.core.template import load_default_template
-from facilitator.demo import write_demo
+from facilitator.export import export
+from facilitator.export.common import commitment_for
+from facilitator.export.minutes import figures_of
 from facilitator.settings import Settings
 
-TODAY = date(2021, 11, 15)
 SIZE = (80, 24)
-
-
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setattr(DeliverScreen, "today", staticmethod(lambda: TODAY))
-    session = Session.open(write_demo(tmp_path / "sorong.json"), actor="coach@test")
-    yield session
-    session.close()
 
 
 def unsigned(session: Session) -> list[Commitment]:
@@ -203,6 +188,75 @@ def test_the_sheets_have_a_page_per_commitment_signed_unsigned_and_withdrawn(dem
             assert "Inovasi dilebur" in page
 
 
+def test_a_withdrawn_commitment_is_stamped_on_its_sheet_with_when_and_why(demo, tmp_path):
+    original, standing = demo.sealed()[0], demo.sealed()[1]
+    withdrawal = cm.withdraw(demo, original, reason="Inovasi dilebur dengan JEMPOL",
+                             how="typed", typed_name=original.official["name"],
+                             day="2021-11-15")
+    pages = pdf_pages(cm.print_sheets(demo, tmp_path)[0])
+    stamped = next(p for p in pages if original.id in p and "PENARIKAN" not in p)
+    assert "DITARIK" in stamped and "15 November 2021" in stamped
+    assert "Inovasi dilebur dengan JEMPOL" in stamped and short_code(withdrawal.seal) in stamped
+    assert short_code(original.seal) in stamped  # still the page it was when signed
+    assert "DITARIK" not in next(p for p in pages if standing.id in p)
+
+    # The withdrawal itself is a signed record, not a sheet waiting for signatures.
+    record = next(p for p in pages if "PENARIKAN" in p)
+    assert "Belum ditandatangani" not in record and "....." not in record
+    assert "Yang menarik komitmen" in record and "Yang berkomitmen" not in record
+    assert f"segel {short_code(original.seal)}" in record
+    assert "Alasan Inovasi dilebur dengan JEMPOL" in record
+
+
+def test_a_withdrawal_on_paper_prints_as_a_sheet_to_sign_and_stamps_nothing_yet(demo, tmp_path):
+    original = demo.sealed()[0]
+    cm.withdraw(demo, original, reason="Pindah tugas", how="paper", day="2021-11-16")
+    pages = pdf_pages(cm.print_sheets(demo, tmp_path)[0])
+    sheet = next(p for p in pages if "PENARIKAN" in p)
+    assert "Belum ditandatangani" in sheet and "menyegel penarikan" in sheet
+    assert "DITARIK" not in next(p for p in pages if original.id in p and "PENARIKAN" not in p)
+
+
+def test_the_opening_commitments_are_no_commitments_to_an_innovation(demo, tmp_path):
+    people = demo.all(Participant)
+    bupati = next(p for p in people if p.role == "kepala_daerah")
+    committed = {c.unit_id for c in demo.all(Commitment)}
+    selected = {demo.get(Idea, i).unit_id for i in demo.selected_ids()}
+    # One for a unit that signed nothing at the launch, one for a unit that did.
+    bare_unit_head = next(p for p in people if p.unit_id in selected - committed)
+    signed_unit_head = next(p for p in people if p.role == "kepala_opd" and p.unit_id in committed)
+    before = {"signing": len(demo.all(Commitment)), "stats": stats(demo)["commitments"],
+              "minutes": figures_of(demo)["commitments"],
+              "units": {u.unit_id: u.commitments for u in followup.by_unit(demo, date.today())}}
+    for person in (bupati, bare_unit_head, signed_unit_head):
+        checkin.commit_opening(demo, person, "2021-06-16", "Aimas")
+    assert len(checkin.opening_commitments(demo)) == 3
+
+    assert [c.kind for c in cm.signing(demo)].count("opening") == 0
+    assert len(cm.signing(demo)) == before["signing"]
+    assert stats(demo)["commitments"] == before["stats"]
+    assert figures_of(demo)["commitments"] == before["minutes"]
+    assert {u.unit_id: u.commitments
+            for u in followup.by_unit(demo, date.today())} == before["units"]
+    # An innovation of a unit whose head committed only at the opening has no commitment.
+    bare_idea = next(demo.get(Idea, i) for i in demo.selected_ids()
+                     if demo.get(Idea, i).unit_id == bare_unit_head.unit_id)
+    assert commitment_for(demo, bare_idea) is None
+    # A new draft still takes its place and witness from the launch, not from the opening.
+    assert cm.draft(demo, idea_id=bare_idea.id).place == demo.all(Commitment)[0].place
+
+    pages = pdf_pages(cm.print_sheets(demo, tmp_path)[0])
+    assert len(pages) == before["signing"]
+    # The minutes list who committed at the opening, apart from the signed commitments.
+    [minutes] = export(demo, "md", tmp_path)
+    text = minutes.read_text("utf-8")
+    opening = text.split("### Komitmen Berinovasi pada pembukaan", 1)[1].split("###")[0]
+    for person in (bupati, bare_unit_head, signed_unit_head):
+        assert person.name in opening
+    assert "Sebanyak 3 pejabat menyatakan Komitmen Berinovasi" in text
+
+
+
 # -- in the app ----------------------------------------------------------------------------------
 
 def make_app(tmp_path, session, lang="id") -> FacilitatorApp:
@@ -232,7 +286,6 @@ def status_of(table: RecordTable, key: str) -> str:
     return table.get_row(key)[4].plain
 
 
-@run_async
 async def test_drafting_a_commitment_in_the_app(tmp_path, demo):
     app = make_app(tmp_path, demo)
     idea = uncommitted_idea(demo)
@@ -263,7 +316,6 @@ async def test_drafting_a_commitment_in_the_app(tmp_path, demo):
         assert table.get_row(made.id)[0].plain == "Dr. Obet [bold]Kalami[/bold]"
 
 
-@run_async
 async def test_signing_typed_in_the_app_seals_only_with_the_right_name(tmp_path, demo):
     app = make_app(tmp_path, demo)
     target = unsigned(demo)[0]
@@ -296,7 +348,6 @@ async def test_signing_typed_in_the_app_seals_only_with_the_right_name(tmp_path,
         assert any("sudah disegel" in str(n.message) for n in app._notifications)
 
 
-@run_async
 async def test_paper_signing_prints_the_sheets_then_records_the_number(tmp_path, demo):
     app = make_app(tmp_path, demo)
     target = unsigned(demo)[1]
@@ -326,7 +377,6 @@ async def test_paper_signing_prints_the_sheets_then_records_the_number(tmp_path,
         assert verify(demo) == []
 
 
-@run_async
 async def test_withdrawing_in_the_app_adds_a_sealed_record_and_marks_the_original(tmp_path,
                                                                                    demo):
     app = make_app(tmp_path, demo)
@@ -358,7 +408,6 @@ async def test_withdrawing_in_the_app_adds_a_sealed_record_and_marks_the_origina
         assert any("sudah ditarik" in str(n.message) for n in app._notifications)
 
 
-@run_async
 async def test_verify_in_the_app_shows_the_chain_and_names_a_broken_commitment(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -382,7 +431,6 @@ async def test_verify_in_the_app_shows_the_chain_and_names_a_broken_commitment(t
         assert "rusak" in body and victim.id in body and victim.official["name"] in body
 
 
-@run_async
 async def test_the_commitments_read_in_english(tmp_path, demo):
     app = make_app(tmp_path, demo, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -393,3 +441,17 @@ async def test_the_commitments_read_in_english(tmp_path, demo):
         await pilot.press("t")  # the first row is sealed: refused, in English
         await pilot.pause()
         assert any("is sealed and cannot be changed" in str(n.message) for n in app._notifications)
+
+
+async def test_the_deliver_screen_lists_no_opening_commitment(tmp_path, demo):
+    bupati = next(p for p in demo.all(Participant) if p.role == "kepala_daerah")
+    opening = checkin.commit_opening(demo, bupati, "2021-06-16", "Aimas")
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_deliver(pilot)
+        table = screen.query_one("#commitments-table", RecordTable)
+        assert opening.id not in table.row_keys
+        assert table.row_count == len(demo.all(Commitment)) - 1
+        sealed = len(demo.sealed())
+        note = str(screen.query_one("#commitments-note").render())
+        assert f"{sealed} dari {table.row_count}" in note

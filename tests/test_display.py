@@ -3,10 +3,6 @@ the coach checks before printing, and the minutes the coach finishes before expo
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
-import pytest
 from textual.widgets import Input, TabbedContent, TextArea, Tree
 
 from facilitator import i18n
@@ -23,21 +19,6 @@ from facilitator.settings import Settings
 from facilitator.store import peek
 
 MARKUP = "Foto kegiatan [bold]terlampir[/bold] <b>x</b>"
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
-
-
-@pytest.fixture
-def demo(tmp_path):
-    session = Session.open(write_demo(tmp_path / "sorong.json"), actor="coach@test")
-    yield session
-    session.close()
 
 
 def make_app(tmp_path, session, lang: str = "id", theme: str = "textual-dark") -> FacilitatorApp:
@@ -77,7 +58,6 @@ def test_catalogue_snapshot(snap_compare, tmp_path, demo):
     assert snap_compare(make_app(tmp_path, demo), terminal_size=(80, 24), run_before=settle)
 
 
-@run_async
 async def test_the_keys_switch_the_tabs(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -92,7 +72,6 @@ async def test_the_keys_switch_the_tabs(tmp_path, demo):
 
 # -- the catalogue ---------------------------------------------------------------------------------
 
-@run_async
 async def test_the_catalogue_lists_the_innovations_by_unit(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -107,7 +86,6 @@ async def test_the_catalogue_lists_the_innovations_by_unit(tmp_path, demo):
         assert summary == "41 inovasi dari 24 perangkat daerah"
 
 
-@run_async
 async def test_the_highlighted_innovation_shows_its_whole_profile(tmp_path, demo):
     plan = demo.all(ActionPlan)[0]
     idea = demo.get(Idea, plan.idea_id)
@@ -134,7 +112,6 @@ async def test_the_highlighted_innovation_shows_its_whole_profile(tmp_path, demo
         assert all(f"{n}. {item.idea.title}" in page for n, item in enumerate(items, start=1))
 
 
-@run_async
 async def test_a_renamed_innovation_shows_at_once_and_the_cursor_stays(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -151,7 +128,6 @@ async def test_a_renamed_innovation_shows_at_once_and_the_cursor_stays(tmp_path,
 
 # -- the minutes -----------------------------------------------------------------------------------
 
-@run_async
 async def test_the_coach_writes_the_minutes_and_they_are_saved_and_exported(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -170,7 +146,6 @@ async def test_the_coach_writes_the_minutes_and_they_are_saved_and_exported(tmp_
     assert "Foto kegiatan \\[bold\\]terlampir\\[/bold\\]" in text or MARKUP in text
 
 
-@run_async
 async def test_leaving_a_field_saves_it(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -188,7 +163,6 @@ async def test_leaving_a_field_saves_it(tmp_path, demo):
         assert not screen.query_one(MinutesEditor).dirty
 
 
-@run_async
 async def test_typing_then_pausing_saves_by_itself(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -201,7 +175,6 @@ async def test_typing_then_pausing_saves_by_itself(tmp_path, demo):
         assert saved_minutes(demo)["acara"] == "Rapat" and not editor.dirty
 
 
-@run_async
 async def test_an_empty_field_shows_and_fills_in_the_generated_text(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -216,7 +189,6 @@ async def test_an_empty_field_shows_and_fills_in_the_generated_text(tmp_path, de
         assert saved_minutes(demo)["acara"] == "Laboratorium Inovasi Kabupaten Sorong 2021"
 
 
-@run_async
 async def test_clearing_a_field_brings_the_generated_text_back(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -232,7 +204,6 @@ async def test_clearing_a_field_brings_the_generated_text_back(tmp_path, demo):
     assert default_texts(demo)["kesimpulan"].split(",")[0] in md.read_text("utf-8")
 
 
-@run_async
 async def test_undo_takes_the_minutes_back(tmp_path, demo):
     before = dict(demo.lab.minutes)
     app = make_app(tmp_path, demo)
@@ -247,7 +218,6 @@ async def test_undo_takes_the_minutes_back(tmp_path, demo):
         assert screen.query_one("#minutes-acara", Input).value == ""
 
 
-@run_async
 async def test_a_read_only_session_shows_the_minutes_but_does_not_edit_them(tmp_path):
     path = write_demo(tmp_path / "sorong.json")
     session = Session.open(path, readonly=True)
@@ -262,7 +232,6 @@ async def test_a_read_only_session_shows_the_minutes_but_does_not_edit_them(tmp_
         session.close()
 
 
-@run_async
 async def test_changing_the_language_keeps_the_tab_the_typing_and_the_cursor(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:

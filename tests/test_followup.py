@@ -3,8 +3,6 @@ date, steps marked done, dated progress notes, and what is late, unit by unit.""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import date
 
 import pytest
@@ -19,37 +17,27 @@ from facilitator.core import followup, milestones as ms, plans
 from facilitator.core.plans import PlanError
 from facilitator.core.records import ActionPlan, Idea, ProgressNote
 from facilitator.core.session import Session
-from facilitator.demo import write_demo
 from facilitator.settings import Settings
 
-TODAY = date(2021, 11, 15)
 SIZE = (80, 24)
 
 
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setattr(DeliverScreen, "today", staticmethod(lambda: TODAY))
-    session = Session.open(write_demo(tmp_path / "sorong.json"), actor="coach@test")
-    yield session
-    session.close()
-
-
 def late_steps(session: Session, today: date) -> list[tuple[str, int]]:
-    """Every (plan id, step index) that should be finished by ``today`` and is not marked."""
+    """Every (plan id, step index) that is late on ``today``: recorded late at a clinic, or
+    past its end with nothing recorded (not marked done, not recorded as under way)."""
     out = []
     for plan in session.all(ActionPlan):
         for n, step in enumerate(plan.steps):
             end = ms.parse_day(step.get("end"))
-            if end is not None and today > end and not step.get("done"):
+            recorded = step.get("status")
+            if recorded == ms.LATE or (not recorded and end is not None and today > end
+                                       and not step.get("done")):
                 out.append((plan.id, n))
     return out
+
+
+def note_ids(session: Session, plan_id: str | None = None) -> list[str]:
+    return [n.id for n in followup.notes(session, plan_id)]
 
 
 # -- milestones ----------------------------------------------------------------------------------
@@ -66,9 +54,9 @@ def test_a_step_is_not_started_running_or_late_by_its_dates(today, status):
     assert ms.step_status({**step, "done": True}, today) == ms.DONE
 
 
-def test_the_late_steps_are_the_ones_past_their_end_and_not_done(demo):
-    late = followup.late(demo, TODAY)
-    assert sorted((m.plan_id, m.index) for m in late) == sorted(late_steps(demo, TODAY))
+def test_the_late_steps_are_the_ones_past_their_end_and_not_done(demo, clinic_day):
+    late = followup.late(demo, clinic_day)
+    assert sorted((m.plan_id, m.index) for m in late) == sorted(late_steps(demo, clinic_day))
     assert late and all(m.status == ms.LATE for m in late)
     ends = [m.end for m in late]
     assert ends == sorted(ends)  # the longest overdue first
@@ -77,29 +65,43 @@ def test_the_late_steps_are_the_ones_past_their_end_and_not_done(demo):
     assert len(followup.late(demo, later)) == len(late_steps(demo, later))
 
 
-def test_marking_a_late_step_done_takes_it_off_the_late_list(demo):
-    first = followup.late(demo, TODAY)[0]
+def test_marking_a_late_step_done_takes_it_off_the_late_list(demo, clinic_day):
+    first = followup.late(demo, clinic_day)[0]
     plan = demo.get(ActionPlan, first.plan_id)
-    plans.set_step_done(demo, plan, first.index, True, TODAY.isoformat())
-    assert first.key not in {m.key for m in followup.late(demo, TODAY)}
+    plans.set_step_done(demo, plan, first.index, True, clinic_day.isoformat())
+    assert first.key not in {m.key for m in followup.late(demo, clinic_day)}
     demo.undo()
-    assert first.key in {m.key for m in followup.late(demo, TODAY)}
+    assert first.key in {m.key for m in followup.late(demo, clinic_day)}
 
 
 # -- progress notes ------------------------------------------------------------------------------
 
+def test_the_demo_clinic_left_dated_notes_and_steps_under_way_and_late(demo, clinic_day):
+    notes = followup.notes(demo)
+    assert len(notes) >= 3 and {n.day for n in notes} == {clinic_day.isoformat()}
+    assert any(n.step >= 0 for n in notes) and any(n.step == -1 for n in notes)
+    statuses = [m.status for m in ms.milestones(demo, clinic_day)]
+    assert statuses.count(ms.IN_PROGRESS) >= 2 and statuses.count(ms.LATE) == 1
+    # What the coach recorded stands on any later day: a step under way is not late yet.
+    recorded = [m.status for m in ms.milestones(demo, date(2026, 1, 1))
+                if demo.get(ActionPlan, m.plan_id).steps[m.index].get("status")]
+    assert ms.IN_PROGRESS in recorded and ms.LATE in recorded
+
+
 def test_a_clinic_note_is_dated_and_about_a_plan_or_one_of_its_steps(demo):
     plan = demo.all(ActionPlan)[0]
+    before = set(note_ids(demo))
     first = followup.add_note(demo, plan, day="2021-11-15", text="Uji coba di Mayamuk jalan.",
                               step=3)
     second = followup.add_note(demo, plan, day="2022-01-10", text="Keputusan Bupati terbit.")
     assert (first.plan_id, first.idea_id, first.step) == (plan.id, plan.idea_id, 3)
     assert second.step == -1
-    assert [n.id for n in followup.notes(demo, plan.id)] == [second.id, first.id]
+    # Latest day first; on the same day, the one written last first.
+    assert [i for i in note_ids(demo, plan.id) if i not in before] == [second.id, first.id]
     changed = followup.edit_note(demo, first, day="2021-11-16", text="Uji coba jalan.", step=3)
     assert changed.day == "2021-11-16" and demo.get(ProgressNote, first.id).text == "Uji coba jalan."
     followup.delete_note(demo, changed)
-    assert [n.id for n in followup.notes(demo)] == [second.id]
+    assert set(note_ids(demo)) - before == {second.id}
 
 
 @pytest.mark.parametrize("day, text, step, code", [
@@ -110,20 +112,21 @@ def test_a_clinic_note_is_dated_and_about_a_plan_or_one_of_its_steps(demo):
 ])
 def test_a_note_without_a_date_or_text_is_refused(demo, day, text, step, code):
     plan = demo.all(ActionPlan)[0]
+    before = note_ids(demo)
     with pytest.raises(PlanError) as refused:
         followup.add_note(demo, plan, day=day, text=text, step=step)
     assert refused.value.code == code
-    assert followup.notes(demo) == []
+    assert note_ids(demo) == before
 
 
-def test_the_overview_puts_the_units_with_late_steps_first(demo):
+def test_the_overview_puts_the_units_with_late_steps_first(demo, clinic_day):
     plan = demo.all(ActionPlan)[0]
     followup.add_note(demo, plan, day="2021-11-15", text="Klinik kedua.")
-    entries = followup.by_unit(demo, TODAY)
+    entries = followup.by_unit(demo, clinic_day)
     lates = [len(e.late) for e in entries]
     assert lates == sorted(lates, reverse=True) and lates[0] > 0
     late_total = sum(lates)
-    assert late_total == len(late_steps(demo, TODAY))
+    assert late_total == len(late_steps(demo, clinic_day))
     unit_of_plan = demo.get(Idea, plan.idea_id).unit_id
     entry = next(e for e in entries if e.unit_id == unit_of_plan)
     assert entry.last_note == "2021-11-15"
@@ -147,10 +150,15 @@ async def open_tab(pilot, tab: str) -> DeliverScreen:
     return screen
 
 
-@run_async
-async def test_the_coach_marks_a_late_step_done_and_notes_the_clinic(tmp_path, demo):
+async def test_the_coach_marks_a_late_step_done_and_notes_the_clinic(tmp_path, demo,
+                                                                    monkeypatch):
+    # The next clinic, in December: the job fair's first two steps are behind by then.
+    clinic_day = date(2021, 12, 20)
+    monkeypatch.setattr(DeliverScreen, "today", staticmethod(lambda: clinic_day))
     app = make_app(tmp_path, demo)
-    late = followup.late(demo, TODAY)
+    late = followup.late(demo, clinic_day)
+    before = set(note_ids(demo))
+    assert len(late) >= 2
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_tab(pilot, "tab-milestones")
         table = screen.query_one("#milestones-table", RecordTable)
@@ -176,13 +184,13 @@ async def test_the_coach_marks_a_late_step_done_and_notes_the_clinic(tmp_path, d
         await pilot.press(*"Menunggu anggaran perubahan [APBD-P]")
         await pilot.click("#form-ok")
         await pilot.pause()
-        [note] = followup.notes(demo)
-        assert (note.plan_id, note.step, note.day) == (plan_id, int(index), TODAY.isoformat())
+        [note] = [n for n in followup.notes(demo) if n.id not in before]
+        assert (note.plan_id, note.step, note.day) == (plan_id, int(index), clinic_day.isoformat())
         assert note.text == "Menunggu anggaran perubahan [APBD-P]"
         clinic = screen.query_one("#clinic-table", RecordTable)
         assert clinic.get_row(note.id)[3].plain == "Menunggu anggaran perubahan [APBD-P]"
         tabs = screen.query_one("#deliver-tabs", TabbedContent)
-        assert tabs.get_tab("tab-clinic").label.plain == "Klinik (1)"
+        assert tabs.get_tab("tab-clinic").label.plain == f"Klinik ({len(before) + 1})"
         # Enter on a step opens its plan.
         await pilot.press("enter")
         await pilot.pause()
@@ -190,13 +198,12 @@ async def test_the_coach_marks_a_late_step_done_and_notes_the_clinic(tmp_path, d
         assert app.screen.plan_id == plan_id
 
 
-@run_async
-async def test_the_units_tab_lists_what_is_late_under_the_cursor(tmp_path, demo):
+async def test_the_units_tab_lists_what_is_late_under_the_cursor(tmp_path, demo, clinic_day):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_tab(pilot, "tab-units")
         table = screen.query_one("#units-table", RecordTable)
-        entries = followup.by_unit(demo, TODAY)
+        entries = followup.by_unit(demo, clinic_day)
         assert table.row_keys == [e.unit_id for e in entries]
         worst = entries[0]
         table.focus()
@@ -217,8 +224,9 @@ async def test_the_units_tab_lists_what_is_late_under_the_cursor(tmp_path, demo)
         assert "tidak ada langkah yang terlambat" in str(screen.query_one("#unit-late").render())
 
 
-@run_async
 async def test_a_clinic_note_from_the_clinic_tab_chooses_its_plan(tmp_path, demo):
+    for note in followup.notes(demo):  # a lab whose first clinic is still to come
+        followup.delete_note(demo, note)
     app = make_app(tmp_path, demo, lang="en")
     plan = demo.all(ActionPlan)[2]
     async with app.run_test(size=SIZE) as pilot:

@@ -157,3 +157,39 @@ def test_the_import_command_reports_rows_and_exits_0(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "baris 3 dilewati: tanpa judul" in out
     assert main(["import", str(path), str(tmp_path / "none.csv")]) == 1
+
+
+def test_the_import_command_reads_the_roster_and_the_people_from_yaml(tmp_path, capsys):
+    path = tmp_path / "lab.json"
+    Session.create(path, region="Kabupaten Sorong").close()
+    units = write(tmp_path, "opd.yaml", "opd:\n  - {nama: Dinas Kesehatan, singkatan: Dinkes,"
+                                        " jenis: dinas}\n  - nama: Distrik Aimas\n")
+    people = write(tmp_path, "peserta.yml",
+                   "- {nama: Budi Santoso, jabatan: Kepala Dinas, opd: Dinas Kesehatan,"
+                   " nip: '197001011995031001'}\n- {nama: Sari Wulandari, opd: Distrik Aimas}\n")
+    assert main(["import", str(path), str(units), "--what", "units"]) == 0
+    assert "2 OPD ditambahkan dari 2 baris" in capsys.readouterr().out
+    assert main(["import", str(path), str(people), "--what", "participants", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"] == 2
+    session = Session.open(path, readonly=True)
+    try:
+        kinds = {u.name: u.kind for u in session.units()}
+        placed = {p.name: session.unit_name(p.unit_id) for p in session.participants()}
+    finally:
+        session.close()
+    assert kinds == {"Dinas Kesehatan": "dinas", "Distrik Aimas": "kecamatan"}
+    assert placed == {"Budi Santoso": "Dinas Kesehatan", "Sari Wulandari": "Distrik Aimas"}
+
+
+@pytest.mark.parametrize("lang, words", [("id", "CSV, XLSX atau YAML"),
+                                         ("en", "CSV, XLSX or YAML")])
+def test_the_import_command_names_yaml_among_the_formats_it_reads(tmp_path, capsys, lang,
+                                                                   words):
+    path = tmp_path / "lab.json"
+    Session.create(path, region="Kabupaten Sorong").close()
+    assert main(["import", "--help", "--lang", lang]) == 0
+    assert words in " ".join(capsys.readouterr().out.split())
+    scan = tmp_path / "daftar.pdf"
+    scan.write_bytes(b"%PDF-1.4")
+    assert main(["import", str(path), str(scan), "--what", "units", "--lang", lang]) == 1
+    assert words in capsys.readouterr().err

@@ -3,10 +3,6 @@ national form, its steps, and how complete it is, per plan and per unit."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from datetime import date
-
 import pytest
 from textual.widgets import Input, Select, TabbedContent, TextArea
 
@@ -20,28 +16,11 @@ from facilitator.core.plans import PlanError
 from facilitator.core.progress import MIN_DESIGN_WORDS, completeness
 from facilitator.core.records import PROFILE_FIELDS, ActionPlan, Idea, Problem, Unit
 from facilitator.core.session import Session
-from facilitator.demo import write_demo
 from facilitator.settings import Settings
 
-TODAY = date(2021, 11, 15)
 SIZE = (80, 24)
 STEP = {"activity": "Pelatihan petugas", "pic": "Seksi Distribusi", "start": "2021-09-20",
         "end": "2021-09-24", "output": "Enam petugas terlatih", "budget": "8.000.000"}
-
-
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setattr(DeliverScreen, "today", staticmethod(lambda: TODAY))
-    session = Session.open(write_demo(tmp_path / "sorong.json"), actor="coach@test")
-    yield session
-    session.close()
 
 
 @pytest.fixture
@@ -103,7 +82,7 @@ def test_a_budget_that_cannot_be_added_up_is_refused(text):
         plans.parse_budget(text)
 
 
-def test_steps_are_added_changed_moved_marked_and_removed(lab):
+def test_steps_are_added_changed_moved_marked_and_removed(lab, clinic_day):
     plan = plans.ensure_plan(lab, lab.ideas()[0].id)
     plan = plans.add_step(lab, plan, STEP)
     plan = plans.add_step(lab, plan, {**STEP, "activity": "Uji coba harian", "budget": ""})
@@ -117,11 +96,11 @@ def test_steps_are_added_changed_moved_marked_and_removed(lab):
     plan, at = plans.move_step(lab, plan, 2, 1)
     assert at == 2  # already last: stays
     plan = plans.set_step_done(lab, plan, 0, True, "2021-09-25")
-    assert ms.step_status(plan.steps[0], TODAY) == ms.DONE
+    assert ms.step_status(plan.steps[0], clinic_day) == ms.DONE
     plan = plans.update_step(lab, plan, 0, {"pic": "Kepala Seksi"})
     assert plan.steps[0]["done"] is True and plan.steps[0]["pic"] == "Kepala Seksi"
     plan = plans.set_step_done(lab, plan, 0, False)
-    assert ms.step_status(plan.steps[0], TODAY) == ms.LATE  # ended 24 Sep, not done
+    assert ms.step_status(plan.steps[0], clinic_day) == ms.LATE  # ended 24 Sep, not done
     plan = plans.remove_step(lab, plan, 2)
     assert len(plan.steps) == 2 and lab.get(ActionPlan, plan.id).steps == plan.steps
 
@@ -195,7 +174,6 @@ async def settle(pilot, n: int = 3) -> None:
         await pilot.pause()
 
 
-@run_async
 async def test_a_plan_is_created_and_filled_in_from_the_deliver_screen(tmp_path, demo):
     idea = unplanned(demo)
     app = make_app(tmp_path, demo)
@@ -249,9 +227,8 @@ async def test_a_plan_is_created_and_filled_in_from_the_deliver_screen(tmp_path,
         assert row[3].plain == f"{completeness(stored).percent}%"
 
 
-@run_async
 async def test_steps_are_added_reordered_marked_done_and_removed_in_the_editor(tmp_path,
-                                                                               demo):
+                                                                               demo, clinic_day):
     plan = demo.all(ActionPlan)[0]
     before = [s["activity"] for s in plan.steps]
     app = make_app(tmp_path, demo)
@@ -289,7 +266,7 @@ async def test_steps_are_added_reordered_marked_done_and_removed_in_the_editor(t
         await pilot.press("space")
         await pilot.pause()
         step = demo.get(ActionPlan, plan.id).steps[0]
-        assert step["done"] is True and step["done_on"] == TODAY.isoformat()
+        assert step["done"] is True and step["done_on"] == clinic_day.isoformat()
         assert steps.get_row_at(0)[5].plain == "selesai"
         await pilot.press("delete")
         await pilot.pause()
@@ -299,7 +276,6 @@ async def test_steps_are_added_reordered_marked_done_and_removed_in_the_editor(t
         assert [s["activity"] for s in demo.get(ActionPlan, plan.id).steps] == before
 
 
-@run_async
 async def test_undo_in_the_editor_takes_back_the_last_edit_and_shows_it(tmp_path, demo):
     plan = demo.all(ActionPlan)[1]
     app = make_app(tmp_path, demo)

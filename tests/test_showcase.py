@@ -3,9 +3,6 @@ themselves, with the coach stepping back and forth or pausing while a head of un
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
 from textual.widgets import Static
 
@@ -18,26 +15,10 @@ from facilitator.app.screens.showcase import (
 from facilitator.core.records import Idea, Unit
 from facilitator.core.seal import short_code
 from facilitator.core.session import Session
-from facilitator.demo import write_demo
 from facilitator.export.common import selected_by_unit
 from facilitator.settings import Settings
 
 MARKUP_TITLE = "[bold]Pasar[/bold] [link=http://x]ikan[/link]"
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
-
-
-@pytest.fixture
-def demo(tmp_path):
-    session = Session.open(write_demo(tmp_path / "sorong.json"), actor="coach@test")
-    yield session
-    session.close()
 
 
 def make_app(tmp_path, session, lang: str = "id") -> FacilitatorApp:
@@ -94,7 +75,6 @@ def test_a_long_story_is_cut_at_a_word():
     assert short.endswith("…") and len(short) <= 41 and "kat…" not in short
 
 
-@run_async
 async def test_a_slide_shows_the_unit_the_title_the_profile_and_the_seal(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -114,7 +94,6 @@ async def test_a_slide_shows_the_unit_the_title_the_profile_and_the_seal(tmp_pat
         assert shown(screen, "showcase-count") == f"{screen.index + 1} / 41"
 
 
-@run_async
 async def test_typed_markup_in_a_title_shows_as_typed(tmp_path):
     from facilitator.core import funnel
 
@@ -136,7 +115,6 @@ async def test_typed_markup_in_a_title_shows_as_typed(tmp_path):
 
 # -- moving through the innovations ----------------------------------------------------------------
 
-@run_async
 async def test_next_and_previous_step_through_and_wrap_round(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -153,7 +131,6 @@ async def test_next_and_previous_step_through_and_wrap_round(tmp_path, demo):
         assert screen.index == 0 and shown(screen, "showcase-count") == "1 / 41"
 
 
-@run_async
 async def test_the_timer_advances_the_slides_until_paused(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -177,7 +154,6 @@ async def test_the_timer_advances_the_slides_until_paused(tmp_path, demo):
         assert not screen.paused and screen.index == 4
 
 
-@run_async
 async def test_the_real_timer_drives_the_slides_at_the_chosen_interval(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -198,7 +174,6 @@ async def test_the_real_timer_drives_the_slides_at_the_chosen_interval(tmp_path,
         assert screen.index >= 2
 
 
-@run_async
 async def test_plus_and_minus_change_the_seconds_per_slide(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -224,7 +199,6 @@ async def test_plus_and_minus_change_the_seconds_per_slide(tmp_path, demo):
         assert app.screen.interval == MAX_INTERVAL - INTERVAL_STEP
 
 
-@run_async
 async def test_the_showcase_starts_at_the_innovation_chosen_in_the_catalogue(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -240,7 +214,6 @@ async def test_the_showcase_starts_at_the_innovation_chosen_in_the_catalogue(tmp
         assert app.screen.slide.idea_id == chosen
 
 
-@run_async
 async def test_before_any_round_the_showcase_says_so(tmp_path):
     session = Session.create(tmp_path / "new.json", region="Kota Banjar", actor="coach")
     app = make_app(tmp_path, session)
@@ -258,7 +231,6 @@ async def test_before_any_round_the_showcase_says_so(tmp_path):
         session.close()
 
 
-@run_async
 async def test_the_showcase_reads_in_english_and_keeps_its_place(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -276,7 +248,6 @@ async def test_the_showcase_reads_in_english_and_keeps_its_place(tmp_path, demo)
     i18n.set_language("id")
 
 
-@run_async
 async def test_the_projector_key_switches_the_theme_and_back(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(80, 24)) as pilot:

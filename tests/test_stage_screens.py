@@ -3,50 +3,29 @@ keeps up with the session as the coach changes it."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from datetime import date
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from textual.widgets import Digits, Input
 
 from facilitator import i18n
 from facilitator.app import FacilitatorApp
-from facilitator.app.screens.deliver import DeliverScreen
+from facilitator.app.widgets.countdown import Countdown
 from facilitator.app.widgets.funnel_chart import FunnelChart, bar
 from facilitator.app.widgets.tables import RecordTable
-from facilitator.core import seal
+from facilitator.core import runsheet, seal
 from facilitator.core.milestones import step_status
 from facilitator.core.progress import completeness, target_progress
 from facilitator.core.records import (
-    PROFILE_FIELDS, ActionPlan, Commitment, Idea, Participant, Unit,
+    PROFILE_FIELDS, ActionPlan, AgendaItem, Commitment, Idea, Participant, Unit,
 )
 from facilitator.core.session import Session
 from facilitator.core.stats import stats
-from facilitator.demo import write_demo
 from facilitator.settings import Settings
 
-TODAY = date(2021, 11, 15)
-"""A coaching-clinic day after the launch: some steps done, some running, some late."""
 MARKUP_TITLE = "[bold]x[/bold] [link=http://a]y[/link]"
 SIZE = (80, 24)
 STAGE_KEYS = {"drumup": "1", "diagnose": "2", "design": "3", "deliver": "4", "display": "5"}
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setattr(DeliverScreen, "today", staticmethod(lambda: TODAY))
-    session = Session.open(write_demo(tmp_path / "sorong.json"), actor="coach@test")
-    yield session
-    session.close()
 
 
 def make_app(tmp_path, session, lang: str = "id") -> FacilitatorApp:
@@ -95,7 +74,6 @@ def expected_matches(session: Session, query: str) -> list[str]:
             if query.casefold() in f"{i.title} {units.get(i.unit_id, '')}".casefold()]
 
 
-@run_async
 async def test_the_filter_narrows_the_ideas_as_you_type(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -120,7 +98,6 @@ async def test_the_filter_narrows_the_ideas_as_you_type(tmp_path, demo):
         assert set(table_texts(table, 1)) == {"Distrik Mayamuk"}
 
 
-@run_async
 async def test_markup_typed_in_an_idea_shows_literally(tmp_path, demo):
     unit = demo.all(Unit)[0]
     demo.add(Idea(title=MARKUP_TITLE, unit_id=unit.id))
@@ -137,7 +114,6 @@ async def test_markup_typed_in_an_idea_shows_literally(tmp_path, demo):
         assert any(MARKUP_TITLE in line for line in lines)
 
 
-@run_async
 async def test_a_new_idea_shows_in_the_counts_after_refresh(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -158,7 +134,6 @@ async def test_a_new_idea_shows_in_the_counts_after_refresh(tmp_path, demo):
         assert screen.query_one("#diagnose-tabs").get_tab("tab-ideas").label.plain == "Ide (65)"
 
 
-@run_async
 async def test_refresh_keeps_the_cursor_on_its_idea(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -182,7 +157,6 @@ async def test_refresh_keeps_the_cursor_on_its_idea(tmp_path, demo):
         assert table.cursor_key == chosen and table_texts(table, 0)[3] == "Posyandu [keliling] 🚐"
 
 
-@run_async
 async def test_the_app_refreshes_the_screen_after_a_change_and_after_undo(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -198,7 +172,6 @@ async def test_the_app_refreshes_the_screen_after_a_change_and_after_undo(tmp_pa
 
 # -- the other stages ------------------------------------------------------------------------------
 
-@run_async
 async def test_drumup_shows_the_lab_its_targets_and_who_checked_in(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -218,7 +191,6 @@ async def test_drumup_shows_the_lab_its_targets_and_who_checked_in(tmp_path, dem
         assert screen.query_one("#units-table", RecordTable).row_count == 24
 
 
-@run_async
 async def test_design_gives_the_reason_for_every_decision_of_the_chosen_round(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -238,7 +210,6 @@ async def test_design_gives_the_reason_for_every_decision_of_the_chosen_round(tm
         assert table_texts(plans, 3) == expected and len(expected) == 8
 
 
-@run_async
 async def test_the_chosen_round_stays_chosen_when_the_language_changes(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -252,8 +223,7 @@ async def test_the_chosen_round_stays_chosen_when_the_language_changes(tmp_path,
     i18n.set_language("id")
 
 
-@run_async
-async def test_deliver_shows_each_seal_and_each_milestone_status(tmp_path, demo):
+async def test_deliver_shows_each_seal_and_each_milestone_status(tmp_path, demo, clinic_day):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_stage(pilot, "deliver")
@@ -268,10 +238,9 @@ async def test_deliver_shows_each_seal_and_each_milestone_status(tmp_path, demo)
                  "late": "terlambat"}
         milestones = screen.query_one("#milestones-table", RecordTable)
         assert sorted(table_texts(milestones, 5)) == sorted(
-            words[step_status(step, TODAY)] for step in steps)
+            words[step_status(step, clinic_day)] for step in steps)
 
 
-@run_async
 async def test_display_shows_big_numbers_and_one_bar_per_funnel_stage(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -287,7 +256,6 @@ async def test_display_shows_big_numbers_and_one_bar_per_funnel_stage(tmp_path, 
         assert all(len(line.rstrip()) <= chart.size.width for line in lines)
 
 
-@run_async
 async def test_the_screens_read_in_english(tmp_path, demo):
     app = make_app(tmp_path, demo, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -302,7 +270,6 @@ async def test_the_screens_read_in_english(tmp_path, demo):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
-@run_async
 async def test_every_table_fits_the_terminal_width(tmp_path, demo, size):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=size) as pilot:
@@ -311,6 +278,49 @@ async def test_every_table_fits_the_terminal_width(tmp_path, demo, size):
             for table in screen.query(RecordTable):
                 if table.display and table.size.width:
                     assert table.virtual_size.width <= table.size.width, (stage, table.id)
+
+
+# -- the run-sheet's timer from any stage ---------------------------------------------------------
+
+@pytest.mark.parametrize("stage", ["design", "display"])
+async def test_the_timer_keys_drive_the_run_sheet_from_any_stage(tmp_path, demo, monkeypatch,
+                                                                  stage):
+    # The second morning in Sorong, 08:00 WIT; the clock moves only when the test says so.
+    now = [datetime(2021, 6, 17, 8, 0, tzinfo=timezone(timedelta(hours=9)))]
+    monkeypatch.setattr(Countdown, "clock", staticmethod(lambda: now[0]))
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_stage(pilot, stage)
+        countdown = screen.query_one(Countdown)
+        assert runsheet.current(demo.all(AgendaItem)) is None
+
+        await pilot.press("f5")  # nothing on: the day's first item starts
+        await pilot.pause()
+        first = runsheet.current(demo.all(AgendaItem))
+        assert (first.day, first.title) == ("2021-06-17", "Registrasi peserta")
+        assert "▶ 30:00" in shown(countdown)
+
+        now[0] += timedelta(minutes=10)
+        await pilot.press("f5")  # pause
+        await pilot.pause()
+        now[0] += timedelta(minutes=5)
+        countdown.tick()
+        assert runsheet.state(demo.get(AgendaItem, first.id)) == runsheet.PAUSED
+        assert "⏸ 20:00" in shown(countdown)
+        await pilot.press("f5", "f6")  # resume, five more minutes
+        await pilot.pause()
+        countdown.tick()
+        assert "▶ 25:00" in shown(countdown)
+
+        await pilot.press("f7")  # the item ends, the next one starts
+        await pilot.pause()
+        done = demo.get(AgendaItem, first.id)
+        assert (done.actual_start, done.actual_end) == ("08:00", "08:15")
+        assert done.paused_seconds == 300 and done.extra_minutes == 5
+        following = runsheet.current(demo.all(AgendaItem))
+        assert following.title == "Curah gagasan ide inovasi per OPD"
+        assert "▶ 2:00:00" in shown(countdown)
+        assert app.screen is screen
 
 
 # -- the figures behind the screens ----------------------------------------------------------------
@@ -325,8 +335,8 @@ async def test_every_table_fits_the_terminal_width(tmp_path, demo, size):
     ({"start": "", "end": ""}, "not_started"),
     ({"start": "besok", "end": "nanti"}, "not_started"),
 ])
-def test_a_milestone_status_follows_its_dates(step, status):
-    assert step_status(step, TODAY) == status
+def test_a_milestone_status_follows_its_dates(step, status, clinic_day):
+    assert step_status(step, clinic_day) == status
 
 
 def test_plan_completeness_counts_filled_profile_fields_and_short_designs():

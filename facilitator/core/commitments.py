@@ -7,6 +7,11 @@ laptop) or on paper (the printed sheet comes back signed and its number is recor
 seals it (:mod:`facilitator.core.seal`); from then on the core refuses any change. Withdrawing a
 sealed commitment is a new commitment of kind ``withdrawal`` that names it and is sealed in its
 turn: the original stays as it was signed, and reads as withdrawn.
+
+The opening *Komitmen Berinovasi* (kind ``opening``, :mod:`facilitator.core.checkin`) is a
+record of who committed in the hall on the first morning, not a commitment to an innovation: it
+is never signed or sealed here, and :func:`signing` leaves it out of every list, count and sheet
+of the signing.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.core import seal as sealing
+from facilitator.core.checkin import OPENING
 from facilitator.core.errors import RuleError
 from facilitator.core.plans import PlanError, check_date
 from facilitator.core.records import Commitment, Idea, Participant, Unit
@@ -47,16 +53,23 @@ def exports_dir(sessions_dir: str | Path) -> Path:
     return Path(sessions_dir) / "exports"
 
 
+def signing(session: Session) -> list[Commitment]:
+    """The commitments of the signing (*Penandatanganan Komitmen Kesepakatan Berinovasi*): to
+    an innovation or a unit, and their withdrawals; not the opening's *Komitmen Berinovasi*.
+    What the Deliver screen lists, the sheets print and the exports count."""
+    return [c for c in session.all(Commitment) if c.kind != OPENING]
+
+
 def withdrawn_ids(session: Session) -> set[str]:
     """The commitments a sealed withdrawal has withdrawn."""
-    return {c.withdraws for c in session.all(Commitment) if c.withdraws and c.sealed_at}
+    return {c.withdraws for c in signing(session) if c.withdraws and c.sealed_at}
 
 
 def in_force(session: Session) -> list[Commitment]:
     """The sealed commitments that stand: not withdrawals, and not withdrawn (what a count of
     "commitments signed" should count)."""
     withdrawn = withdrawn_ids(session)
-    return [c for c in session.sealed() if state(c, withdrawn) == SEALED]
+    return [c for c in session.sealed() if c.kind != OPENING and state(c, withdrawn) == SEALED]
 
 
 def state(c: Commitment, withdrawn: set[str]) -> str:
@@ -106,7 +119,7 @@ def _person(p: Participant | None) -> dict[str, str]:
 
 
 def _latest(session: Session) -> Commitment | None:
-    items = [c for c in session.all(Commitment) if c.kind != WITHDRAWAL]
+    items = [c for c in signing(session) if c.kind != WITHDRAWAL]
     return max(items, key=lambda c: c.created) if items else None
 
 
@@ -212,7 +225,7 @@ def remove(session: Session, c: Commitment) -> Commitment:
 
 def pending_withdrawal(session: Session, c: Commitment) -> Commitment | None:
     """An unsigned withdrawal of ``c`` waiting for its signed sheet, if there is one."""
-    return next((w for w in session.all(Commitment)
+    return next((w for w in signing(session)
                  if w.withdraws == c.id and not w.sealed_at), None)
 
 
@@ -229,6 +242,26 @@ def withdrawal_text(session: Session, original: Commitment, reason: str, lang: s
         innovation=innovation_text(session, original) or "-",
         code=sealing.short_code(original.seal), date=original.date or "-",
         reason=" ".join(reason.split())).split())
+
+
+def withdrawal_reason(c: Commitment) -> str:
+    """The reason a withdrawal gives, as the official gave it: what its text says after the
+    template's words that lead to the reason ("dengan alasan:"); its whole text if it was
+    written some other way."""
+    from facilitator.i18n import catalog
+
+    template = catalog(c.lang if c.lang in LANGS else "id").get("plans.withdrawal.text", "")
+    before, found, _ = template.partition("{reason}")
+    lead = " ".join(before[before.rfind("}") + 1:].split()).strip(" ,")
+    text = " ".join(c.text.split())
+    if not found or not lead or lead not in text:
+        return text
+    return text.partition(lead)[2].strip()
+
+
+def withdrawals(session: Session) -> dict[str, Commitment]:
+    """The sealed withdrawals, by the id of the commitment each withdraws."""
+    return {c.withdraws: c for c in signing(session) if c.withdraws and c.sealed_at}
 
 
 def withdraw(session: Session, original: Commitment, *, reason: str, how: str,

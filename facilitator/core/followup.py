@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from facilitator.core import milestones as ms
-from facilitator.core.commitments import SEALED, state, withdrawn_ids
+from facilitator.core.commitments import SEALED, signing, state, withdrawn_ids
 from facilitator.core.plans import PlanError, check_date, unit_plans
-from facilitator.core.records import ActionPlan, Commitment, Idea, ProgressNote, Unit
+from facilitator.core.records import ActionPlan, Idea, ProgressNote, Unit
 from facilitator.core.session import Session
 
 
@@ -105,7 +105,7 @@ def by_unit(session: Session, today: date) -> list[UnitFollowUp]:
         if milestone.status == ms.LATE:
             item.late.append(milestone)
     withdrawn = withdrawn_ids(session)
-    for c in session.all(Commitment):
+    for c in signing(session):
         if c.withdraws:
             continue
         idea = session.get(Idea, c.idea_id) if c.idea_id else None

@@ -3,7 +3,12 @@
 Each page is in the commitment's own language (a commitment made in English prints in English
 whatever the app shows). Before signing it has blank lines to sign on and a space for the sheet
 number the coach records when it comes back; once sealed it carries the seal's short code, how it
-was signed and when, and the full SHA-256 that ``facilitator verify`` checks.
+was signed and when, and the full SHA-256 that ``facilitator verify`` checks, and no blanks.
+
+A commitment withdrawn by a sealed withdrawal is stamped as withdrawn, with the withdrawal's date,
+seal and reason: the page of a signed commitment may be shown long after, and must not pass for
+one that stands. The withdrawal prints as what it is (who withdraws which commitment, and why),
+signed or to be signed like any other.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from facilitator.core.commitments import signing, withdrawal_reason, withdrawals
 from facilitator.core.records import Commitment, Idea
 from facilitator.core.seal import short_code
 from facilitator.core.session import Session
@@ -38,7 +44,7 @@ def _ordered(session: Session) -> list[Commitment]:
         return (session.unit_name(c.unit_id).casefold(),
                 (idea.title if idea else "").casefold(), c.created)
 
-    return sorted(session.all(Commitment), key=key)
+    return sorted(signing(session), key=key)
 
 
 def _innovation_text(session: Session, c: Commitment, by_unit: dict[str, list[str]]) -> str:
@@ -107,8 +113,8 @@ def _signature(pdf: Any, x: float, y: float, w: float, caption: str, role: str,
         pdf.use(10, bold=True)
     else:
         pdf.multi_cell(w, 5, f"( {BLANK} )", align="C", **_at_x(pdf, x))
-    if nip:
-        number = person.get("nip", "").strip()
+    number = person.get("nip", "").strip()
+    if nip and (number or not seal_line):  # a sealed page has no blanks left to fill
         pdf.use(9)
         pdf.multi_cell(w, 4.5, pdf.fit(t_in(lang, "export.commitments.nip",
                                             nip=number or BLANK[:24])),
@@ -123,7 +129,32 @@ def _at_x(pdf: Any, x: float) -> dict[str, Any]:
     return {"new_x": XPos.LEFT, "new_y": YPos.NEXT}
 
 
-def _page(pdf: Any, session: Session, c: Commitment, by_unit: dict[str, list[str]]) -> None:
+def _withdrawn_stamp(pdf: Any, c: Commitment, withdrawal: Commitment, lang: str,
+                     width: float) -> None:
+    """The mark of a withdrawn commitment: a red boxed DITARIK with when, by whom and why."""
+    tr = lambda key, **kw: t_in(lang, f"export.commitments.{key}", **kw)  # noqa: E731
+    day = long_date(withdrawal.date, lang) if withdrawal.date.strip() else "-"
+    top = pdf.get_y()
+    pdf.set_draw_color(180, 20, 20)
+    pdf.set_text_color(180, 20, 20)
+    pdf.set_line_width(0.6)
+    pdf.use(14, bold=True)
+    pdf.multi_cell(width, 7, pdf.fit(tr("withdrawn_stamp")), align="C", **next_line(pdf))
+    pdf.use(9)
+    line = tr("withdrawn_line", date=day, name=withdrawal.official.get("name", "") or "-",
+              code=short_code(withdrawal.seal), reason=withdrawal_reason(withdrawal) or "-")
+    lines = pdf.multi_cell(width - 6, 4.5, pdf.fit(line), dry_run=True, output="LINES")
+    pdf.set_x(MARGIN + 3)
+    pdf.multi_cell(width - 6, 4.5, "\n".join(lines[:3]), align="C", **_at_x(pdf, MARGIN + 3))
+    pdf.rect(MARGIN, top - 1, width, pdf.get_y() - top + 2)
+    pdf.set_line_width(0.2)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.ln(2)
+
+
+def _page(pdf: Any, session: Session, c: Commitment, by_unit: dict[str, list[str]],
+          withdrawn_by: dict[str, Commitment]) -> None:
     lang = c.lang if c.lang in LANGUAGES else "id"
     tr = lambda key, **kw: t_in(lang, f"export.commitments.{key}", **kw)  # noqa: E731
     pdf.add_page()
@@ -137,15 +168,24 @@ def _page(pdf: Any, session: Session, c: Commitment, by_unit: dict[str, list[str
     pdf.ln(3)
     paragraph(pdf, tr("withdrawal_title" if c.withdraws else "title"), size=15, bold=True,
               align="C", h=7)
-    pdf.ln(5)
+    pdf.ln(3)
+    if c.id in withdrawn_by:
+        _withdrawn_stamp(pdf, c, withdrawn_by[c.id], lang, width)
+    pdf.ln(2)
     rows = [(tr("innovation"), innovation or BLANK), (tr("unit"), unit or BLANK),
             (tr("official"), c.official.get("name", "") or BLANK),
             (tr("jabatan"), c.official.get("jabatan", "") or BLANK),
             (tr("nip_label"), c.official.get("nip", "") or BLANK)]
     if c.withdraws:
         other = session.get(Commitment, c.withdraws)
-        rows.append((tr("withdraws"), f"{other.official.get('name', '') if other else ''} "
-                                      f"({c.withdraws})".strip()))
+        if other is not None:
+            rows.append((tr("withdraws"), tr(
+                "withdraws_value", name=other.official.get("name", "") or "-",
+                date=long_date(other.date, lang) if other.date.strip() else "-",
+                code=short_code(other.seal) if other.seal else "-", id=other.id)))
+        else:
+            rows.append((tr("withdraws"), c.withdraws))
+        rows.append((tr("reason"), withdrawal_reason(c) or "-"))
     for label, value in rows:
         top = pdf.get_y()
         pdf.use(9.5, bold=True)
@@ -172,8 +212,9 @@ def _page(pdf: Any, session: Session, c: Commitment, by_unit: dict[str, list[str
     half = (width - 10) / 2
     head_role = c.head.get("jabatan", "") or tr("head_role", region=region)
     official_role = ", ".join(p for p in (c.official.get("jabatan", ""), unit) if p)
-    _signature(pdf, MARGIN, ROW_ONE, half, tr("sign_official"), official_role, c.official,
-               seal_line, lang)
+    _signature(pdf, MARGIN, ROW_ONE, half,
+               tr("sign_withdrawing" if c.withdraws else "sign_official"), official_role,
+               c.official, seal_line, lang)
     _signature(pdf, MARGIN + half + 10, ROW_ONE, half, tr("sign_head"), head_role, c.head,
                seal_line, lang, nip=bool(c.head.get("nip", "").strip()))
     witness_role = c.witness.get("jabatan", "") or tr("witness_role")
@@ -193,7 +234,8 @@ def _page(pdf: Any, session: Session, c: Commitment, by_unit: dict[str, list[str
                  (tr("sealed_how", how=how, at=timestamp(c.sealed_at, lang)), False, 8),
                  (tr("sealed_hash", seal=c.seal, id=c.id), False, 6.5)]
     else:
-        lines = [(tr("unsigned_title"), True, 9), (tr("unsigned_help"), False, 8),
+        help_key = "withdrawal_unsigned_help" if c.withdraws else "unsigned_help"
+        lines = [(tr("unsigned_title"), True, 9), (tr(help_key), False, 8),
                  (tr("unsigned_sheet", blank=BLANK[:20], id=c.id), False, 8)]
     for text, bold, size in lines:
         pdf.use(size, bold)
@@ -213,8 +255,9 @@ def render_commitments(session: Session) -> bytes:
         for item in items:
             by_unit.setdefault(item.idea.unit_id, []).append(item.idea.title)
     commitments = _ordered(session)
+    withdrawn_by = withdrawals(session)
     for commitment in commitments:
-        _page(pdf, session, commitment, by_unit)
+        _page(pdf, session, commitment, by_unit, withdrawn_by)
     if not commitments:
         pdf.add_page()
         paragraph(pdf, t("export.commitments.none", region=region), size=12, align="C")

@@ -158,7 +158,9 @@ def commitment_for(session: Session, idea: Idea) -> Commitment | None:
     """The commitment that stands for an innovation: its own sealed one, else its unit's sealed
     one, else an unsealed one (the latest of each kind). A commitment withdrawn by a sealed
     withdrawal, and the withdrawal itself, never stand for it."""
-    everything = session.all(Commitment)
+    from facilitator.core.commitments import signing
+
+    everything = signing(session)  # the opening's Komitmen Berinovasi stands for no innovation
     withdrawn = {c.withdraws for c in everything if c.withdraws and c.sealed_at}
     live = [c for c in everything if not c.withdraws and c.id not in withdrawn]
     own = [c for c in live if c.idea_id == idea.id]

@@ -6,7 +6,8 @@ User text stays plain in the blocks and is escaped by the renderer of each forma
 ``<script>`` or ``[bold]`` prints as typed everywhere.
 
 Layout (DOMAIN.md): header (acara, hari/tanggal, waktu, tempat, pimpinan rapat, notulis, peserta),
-Pendahuluan, Tujuan, Pembahasan (numbered points naming their speaker), Kesimpulan, Dokumentasi,
+Pendahuluan, Tujuan, Pembahasan (numbered points naming their speaker; who made the opening
+*Komitmen Berinovasi*, apart from the signed commitments), Kesimpulan, Dokumentasi,
 the closing with place, date and the signatures of the chair and the notulis, and the attendance
 list attached. The coach's own Pendahuluan, Tujuan and Kesimpulan (``lab.minutes``) replace the
 generated ones; ``acara``, ``waktu``, ``dokumentasi`` and ``tempat_ttd`` may be set there too.
@@ -20,9 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-from facilitator.core.records import (
-    ActionPlan, AgendaItem, Commitment, Note, Participant, Problem,
-)
+from facilitator.core.records import ActionPlan, AgendaItem, Note, Participant, Problem
 from facilitator.core.session import Session
 from facilitator.core.text import markdown_escape
 from facilitator.export import register_files, safe_name, stem
@@ -188,11 +187,30 @@ def _result_items(session: Session, figures: dict[str, int]) -> list[Item]:
     if figures["plans"]:
         items.append(Item([Span(t("export.minutes.result_plans",
                                   plans=integer(figures["plans"])))]))
+    if figures["opening"]:
+        items.append(Item([Span(t("export.minutes.result_opening",
+                                  count=integer(figures["opening"])))]))
     if figures["commitments"]:
         items.append(Item([Span(t("export.minutes.result_commitments",
                                   sealed=integer(figures["sealed"]),
                                   total=integer(figures["commitments"])))]))
     return items
+
+
+def _opening(session: Session) -> Table | None:
+    """Who committed at the opening (*Komitmen Berinovasi*), in the order they did."""
+    from facilitator.core.checkin import opening_commitments
+
+    units = unit_names(session)
+    rows = [[str(n), c.official.get("name", ""), c.official.get("jabatan", ""),
+             units.get(c.unit_id, "") or c.official.get("unit", "")]
+            for n, c in enumerate(opening_commitments(session), start=1)]
+    if not rows:
+        return None
+    return Table(t("export.minutes.opening_title"),
+                 [t("export.minutes.col_no"), t("export.minutes.col_name"),
+                  t("export.minutes.col_jabatan"), t("export.minutes.col_unit")],
+                 rows, (0,), (1, 5, 5, 5))
 
 
 def _attendance(session: Session) -> Table:
@@ -229,10 +247,14 @@ def _short_date(value: str) -> str:
 
 
 def figures_of(session: Session) -> dict[str, int]:
-    """The counts the minutes report."""
+    """The counts the minutes report; ``commitments`` are those of the signing, ``opening``
+    the people who committed at the opening."""
+    from facilitator.core.checkin import opening_commitments
+    from facilitator.core.commitments import signing
+
     ideas = session.ideas()
     groups = selected_by_unit(session)
-    commitments = session.all(Commitment)
+    commitments = signing(session)
     return {
         "ideas": len(ideas),
         "idea_units": len({i.unit_id for i in ideas if i.unit_id}),
@@ -242,6 +264,7 @@ def figures_of(session: Session) -> dict[str, int]:
         "plans": len(session.all(ActionPlan)),
         "commitments": len(commitments),
         "sealed": sum(1 for c in commitments if c.sealed_at),
+        "opening": len(opening_commitments(session)),
     }
 
 
@@ -320,6 +343,9 @@ def build(session: Session) -> list[Block]:
         blocks.append(Table(t("export.minutes.selected_title"),
                             [t("export.minutes.col_no"), t("export.minutes.col_unit"),
                              t("export.minutes.col_innovation")], rows, (0,), (1, 6, 9)))
+    opening = _opening(session)
+    if opening is not None:
+        blocks.append(opening)
     blocks.append(Heading(t("export.minutes.conclusion")))
     blocks += _paragraphs(text["kesimpulan"])
     blocks.append(Heading(t("export.minutes.documentation")))

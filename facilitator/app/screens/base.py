@@ -24,7 +24,9 @@ Contract between the frame and the stage screens:
   uses inside ``compose_body``/``refresh_data``: the screen the app opens on is imported before
   the first frame, its body after it.
 
-The frame itself owns the keys every stage shares: 1-5 to jump to a stage and ctrl+z to undo.
+The frame itself owns the keys every stage shares: 1-5 to jump to a stage, ctrl+z to undo, and
+the run-sheet's timer (F5 start / pause, F6 five more minutes, F7 next item), because the
+countdown it drives is in the header of every stage.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from facilitator import i18n
+# The header's countdown loads this module for the first frame anyway.
+from facilitator.app.widgets.countdown import TIMER_BINDINGS, TimerActions
 from facilitator.core.records import STAGES
 from facilitator.core.session import Session
 
@@ -149,7 +153,7 @@ class StageBody(Container):
         yield from self.screen.compose_body()  # type: ignore[attr-defined]
 
 
-class StageScreen(LocalizedScreen):
+class StageScreen(TimerActions, LocalizedScreen):
     """A screen of one of the five stages, inside the app's frame."""
 
     STAGE: ClassVar[str] = ""
@@ -159,6 +163,7 @@ class StageScreen(LocalizedScreen):
                   id=f"app.stage_{stage}")
           for number, stage in enumerate(STAGES, 1)),
         Binding("ctrl+z", "app.undo", "Undo", id="app.undo"),
+        *TIMER_BINDINGS,
     ]
 
     _data_version: int = -1

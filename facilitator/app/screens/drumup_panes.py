@@ -9,7 +9,7 @@ session only through the core (``Session.add/edit/delete``, :mod:`facilitator.co
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -201,6 +201,79 @@ def pick_match(entries: list[checkin.Entry], value: str, offset: int) -> str | N
     return found[min(offset, len(found) - 1)] if found else None
 
 
+class PeoplePane(TabPane):
+    """A pane of people with a search field over their table (the check-in, the opening
+    commitment): typing narrows the table, the arrows choose among the matches, Enter toggles
+    the person chosen, Esc hands the keys to the table, where Space or Enter toggles the one
+    highlighted. A pane names its field and table (``SEARCH_ID``, ``TABLE_ID``) and says what
+    it shows (:meth:`show`) and what a toggle does (:meth:`toggle`)."""
+
+    SEARCH_ID: ClassVar[str] = ""
+    TABLE_ID: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entries: list[checkin.Entry] = []
+
+    def focus_default(self) -> None:
+        self.search.focus()  # ready to type a name
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(f"#{self.TABLE_ID}", RecordTable)
+
+    @property
+    def search(self) -> SearchInput:
+        return self.query_one(f"#{self.SEARCH_ID}", SearchInput)
+
+    def show(self, session: Session) -> None:
+        """Fill the table with the people the search finds (all of them when it is empty)."""
+        raise NotImplementedError
+
+    def toggle(self, pid: str) -> None:
+        """What Enter in the search, or Space on the table, does to a person."""
+        raise NotImplementedError
+
+    def follow_search(self) -> None:
+        """After :meth:`show`: the cursor on the match the arrows chose."""
+        if self.search.value.strip() and self.table.row_count:
+            self.table.move_cursor(row=min(self.search.choice, self.table.row_count - 1))
+
+    @on(Input.Changed, "SearchInput")
+    def _typed(self) -> None:
+        self.show(self.app.session)  # type: ignore[attr-defined]
+
+    @on(InstantInput.Moved, "SearchInput")
+    def _moved(self, event: InstantInput.Moved) -> None:
+        if self.table.row_count:
+            self.table.move_cursor(row=min(event.offset, self.table.row_count - 1))
+
+    @on(InstantInput.Entered, "SearchInput")
+    def _enter(self, event: InstantInput.Entered) -> None:
+        event.stop()
+        pid = pick_match(self._entries, event.value, event.offset)
+        if pid is None:
+            self.search.restore(event.value)
+            return
+        self.toggle(pid)
+
+    @on(SearchInput.Left)
+    def _left(self) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowSelected, "RecordTable")
+    def _selected_row(self) -> None:
+        self.action_toggle()
+
+    def action_search(self) -> None:
+        self.search.focus()
+
+    def action_toggle(self) -> None:
+        """Toggle the person highlighted in the table."""
+        if self.table.cursor_key:
+            self.toggle(self.table.cursor_key)
+
+
 # -- units -----------------------------------------------------------------------------------------
 
 
@@ -305,8 +378,11 @@ class UnitsPane(Follows, TabPane):
 # -- participants and check-in ---------------------------------------------------------------------
 
 
-class ParticipantsPane(Follows, TabPane):
+class ParticipantsPane(Follows, PeoplePane):
     """The participants, and the check-in: type part of a name, Enter marks them present."""
+
+    SEARCH_ID = "checkin-search"
+    TABLE_ID = "participants-table"
 
     BINDINGS = [
         Binding("slash", "search", "Search", id="drumup.checkin_search"),
@@ -321,7 +397,6 @@ class ParticipantsPane(Follows, TabPane):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.day = ""
-        self._entries: list[checkin.Entry] = []
         self._status = Text()
 
     def compose(self) -> ComposeResult:
@@ -331,17 +406,6 @@ class ParticipantsPane(Follows, TabPane):
             yield Static(id="checkin-day", markup=False)
         yield Static(id="attendance", markup=False)
         yield RecordTable(participant_columns([]), id="participants-table")
-
-    def focus_default(self) -> None:
-        self.search.focus()  # the tab is for the check-in: ready to type a name
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one("#participants-table", RecordTable)
-
-    @property
-    def search(self) -> SearchInput:
-        return self.query_one("#checkin-search", SearchInput)
 
     def refresh_data(self, session: Session) -> None:
         days = lab_days(session)
@@ -364,9 +428,9 @@ class ParticipantsPane(Follows, TabPane):
         self.query_one("#checkin-day", Static).update(
             Text(t("drumup.checkin.day", day=day_label(session, self.day)), style="bold"))
         self.table.set_columns(participant_columns(days))
-        self._show(session)
+        self.show(session)
 
-    def _show(self, session: Session) -> None:
+    def show(self, session: Session) -> None:
         days = lab_days(session)
         query = self.search.value
         order = checkin.search(self._entries, query) if query.strip() else [
@@ -388,43 +452,8 @@ class ParticipantsPane(Follows, TabPane):
             rows.append((p.id, (p.name, p.jabatan, units.get(p.unit_id, ""), *marks,
                                 role_label(p.role))))
         self.table.set_rows(rows)
-        if query.strip() and rows:
-            self.table.move_cursor(row=min(self.search.choice, len(rows) - 1))
+        self.follow_search()
         self.show_followed()
-
-    @on(Input.Changed, "#checkin-search")
-    def _typed(self) -> None:
-        self._show(self.app.session)  # type: ignore[attr-defined]
-
-    @on(InstantInput.Moved, "#checkin-search")
-    def _moved(self, event: InstantInput.Moved) -> None:
-        if self.table.row_count:
-            self.table.move_cursor(row=min(event.offset, self.table.row_count - 1))
-
-    @on(InstantInput.Entered, "#checkin-search")
-    def _enter(self, event: InstantInput.Entered) -> None:
-        event.stop()
-        pid = pick_match(self._entries, event.value, event.offset)
-        if pid is None:
-            self.search.restore(event.value)
-            return
-        self.toggle(pid)
-
-    @on(SearchInput.Left, "#checkin-search")
-    def _left(self) -> None:
-        self.table.focus()
-
-    @on(DataTable.RowSelected, "#participants-table")
-    def _selected_row(self) -> None:
-        self.action_toggle()
-
-    def action_search(self) -> None:
-        self.search.focus()
-
-    def action_toggle(self) -> None:
-        """Check the highlighted person in for the day shown, or out again."""
-        if self.table.cursor_key:
-            self.toggle(self.table.cursor_key)
 
     def toggle(self, pid: str) -> None:
         """Check a person in for the day shown, or out again."""
@@ -825,18 +854,18 @@ class NotesPane(TabPane):
 # -- the opening commitment ------------------------------------------------------------------------
 
 
-class OpeningPane(TabPane):
+class OpeningPane(PeoplePane):
     """Who committed at the opening (*Komitmen Berinovasi*): the Kepala Daerah and the heads of
-    units, picked from the participants as at the check-in. Signing comes with Deliver."""
+    units, picked from the participants as at the check-in. It is a list of who committed, not
+    a signed commitment: those are drafted, signed and sealed in Deliver."""
+
+    SEARCH_ID = "opening-search"
+    TABLE_ID = "opening-table"
 
     BINDINGS = [
         Binding("slash", "search", "Search", id="drumup.opening_search"),
         Binding("space", "toggle", "Committed", id="drumup.opening_toggle"),
     ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._entries: list[checkin.Entry] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="search-bar"):
@@ -844,17 +873,6 @@ class OpeningPane(TabPane):
                               placeholder=t("drumup.opening.placeholder"))
         yield Static(id="opening-summary", markup=False)
         yield RecordTable(OPENING_COLUMNS, id="opening-table")
-
-    def focus_default(self) -> None:
-        self.search.focus()
-
-    @property
-    def table(self) -> RecordTable:
-        return self.query_one("#opening-table", RecordTable)
-
-    @property
-    def search(self) -> SearchInput:
-        return self.query_one("#opening-search", SearchInput)
 
     def committed(self, session: Session) -> dict[str, Commitment]:
         return {c.official.get("participant", ""): c for c in checkin.opening_commitments(session)}
@@ -872,9 +890,9 @@ class OpeningPane(TabPane):
         line.append("  ·  ", style="dim")
         line.append(t("drumup.opening.people", count=people))
         self.query_one("#opening-summary", Static).update(line)
-        self._show(session)
+        self.show(session)
 
-    def _show(self, session: Session) -> None:
+    def show(self, session: Session) -> None:
         committed = self.committed(session)
         query = self.search.value
         if query.strip():
@@ -896,42 +914,7 @@ class OpeningPane(TabPane):
                 Text("·", style="dim", justify="center")
             rows.append((p.id, (mark, p.name, p.jabatan, units.get(p.unit_id, ""))))
         self.table.set_rows(rows)
-        if query.strip() and rows:
-            self.table.move_cursor(row=min(self.search.choice, len(rows) - 1))
-
-    @on(Input.Changed, "#opening-search")
-    def _typed(self) -> None:
-        self._show(self.app.session)  # type: ignore[attr-defined]
-
-    @on(InstantInput.Moved, "#opening-search")
-    def _moved(self, event: InstantInput.Moved) -> None:
-        if self.table.row_count:
-            self.table.move_cursor(row=min(event.offset, self.table.row_count - 1))
-
-    @on(InstantInput.Entered, "#opening-search")
-    def _enter(self, event: InstantInput.Entered) -> None:
-        event.stop()
-        pid = pick_match(self._entries, event.value, event.offset)
-        if pid is None:
-            self.search.restore(event.value)
-            return
-        self.toggle(pid)
-
-    @on(SearchInput.Left, "#opening-search")
-    def _left(self) -> None:
-        self.table.focus()
-
-    @on(DataTable.RowSelected, "#opening-table")
-    def _selected_row(self) -> None:
-        self.action_toggle()
-
-    def action_search(self) -> None:
-        self.search.focus()
-
-    def action_toggle(self) -> None:
-        """Record the highlighted person's commitment, or take it back."""
-        if self.table.cursor_key:
-            self.toggle(self.table.cursor_key)
+        self.follow_search()
 
     def toggle(self, pid: str) -> None:
         """Record a person's commitment, or take it back."""

@@ -134,11 +134,12 @@ class Countdown(Static):
         return self.has_class("-flash")
 
 
-class TimerKeys:
-    """Keys that drive the run-sheet's timer from a stage screen, even while typing elsewhere.
+class TimerActions:
+    """What the keys that drive the run-sheet's timer do, on any stage screen, even while the
+    coach types elsewhere.
 
-    F-keys, because letters belong to the text fields during a brainstorm. A screen mixes this in
-    before ``StageScreen`` and lists ``TIMER_BINDINGS`` in its ``BINDINGS``.
+    F-keys, because letters belong to the text fields during a brainstorm. ``StageScreen`` mixes
+    this in and lists ``TIMER_BINDINGS``, so every stage has the keys.
     """
 
     def _run_sheet(self) -> runsheet.RunSheet:
@@ -194,6 +195,12 @@ class TimerKeys:
             self._after_timer(t("drumup.timer.finished_all"))
         else:
             self._after_timer(t("drumup.timer.nothing_planned"))
+
+
+class TimerKeys(TimerActions):
+    """The timer's actions as the Drum-Up and Diagnose screens first mixed them in (before
+    ``StageScreen``, which has them now for every stage): adds nothing, and goes once those
+    screens no longer name it."""
 
 
 TIMER_BINDINGS = [
