@@ -247,6 +247,9 @@ class Store:
         self.tables = tables
         self.seq = seq
         self.readonly = readonly
+        # Why a read-only store is one: "held" by another copy of the app, "medium" (the folder
+        # or medium cannot be written) or "asked" (opened read-only on purpose).
+        self.readonly_reason = "held" if readonly else ""
         self._lock = lock
         self._storage = AtomicJSONStorage(path)
         self._journal: int | None = None  # an OS file descriptor, opened for appending
@@ -283,8 +286,10 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _disk_error(exc, path) from None
-        lock = cls._acquire(path)
+        lock, reason = cls._acquire(path)
         if lock is None:
+            if reason == "medium":
+                raise StoreError("no_write", path=str(path.parent))
             raise StoreError("locked", path=str(path))
         if path.exists():  # made by another copy of the app between the check and the lock
             lock.release()
@@ -313,12 +318,16 @@ class Store:
         path = Path(path)
         if not path.exists():
             raise StoreError("not_found", path=str(path))
-        lock = None if readonly else cls._acquire(path)
+        reason = "asked" if readonly else ""
+        lock = None
+        if not readonly:
+            lock, reason = cls._acquire(path)
         readonly = readonly or lock is None
         try:
             loaded = cls._load(path, tries=_READ_TRIES if readonly else 1)
             tables = _migrate(loaded.tables, loaded.version)
             store = cls(path, tables, seq=loaded.seq, readonly=readonly, lock=lock)
+            store.readonly_reason = reason
             if not readonly:
                 store._recover(loaded)
         except BaseException:
@@ -357,18 +366,20 @@ class Store:
                 self._journal_entries = loaded.applied
 
     @staticmethod
-    def _acquire(path: Path) -> FileLock | None:
+    def _acquire(path: Path) -> tuple[FileLock | None, str]:
+        """The file's lock, or None and why not: ``"held"`` by another copy of the app, or
+        ``"medium"`` when the folder or medium cannot be written."""
         lock = FileLock(str(sidecar(path, ".lock")), timeout=0)
         try:
             lock.acquire()
         except Timeout:
-            return None
+            return None, "held"
         except OSError as exc:
             # A read-only folder or medium: no lock can be taken there, so no change either.
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                return None
+                return None, "medium"
             raise _disk_error(exc, path) from None
-        return lock
+        return lock, ""
 
     @classmethod
     def _load(cls, path: Path, *, tries: int = 1) -> _Loaded:
@@ -492,7 +503,7 @@ class Store:
         """
         with self._mutex:
             if self.readonly:
-                raise ReadOnlyError(str(self.path))
+                raise ReadOnlyError(str(self.path), self.readonly_reason)
             ops = [(table, rid, doc) for table, rid, doc in ops]
             if self._broken is not None:
                 if not hold:
@@ -616,7 +627,7 @@ class Store:
         """Fold the journal into the file (atomically, keeping the backup) and empty it."""
         with self._mutex:
             if self.readonly:
-                raise ReadOnlyError(str(self.path))
+                raise ReadOnlyError(str(self.path), self.readonly_reason)
             self._storage.write_bytes(self.snapshot_bytes())
             # The file now holds every document in memory, the held ones included.
             self._unsaved.clear()

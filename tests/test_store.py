@@ -196,6 +196,40 @@ def test_reading_an_older_file_migrates_in_memory_only(lab, monkeypatch):
 # -- a second copy of the app, and a crashed one ---------------------------------------------------
 
 
+def test_a_read_only_session_says_why_it_cannot_be_changed(lab, monkeypatch):
+    """Another copy holding the file, a medium that cannot be written and --read-only are three
+    different situations for the coach, each with its own remedy: the message names the right one."""
+    i18n.set_language("en")
+    try:
+        first = Session.open(lab)
+        second = Session.open(lab)
+        with pytest.raises(ReadOnlyError) as held:
+            second.add(Idea(title="x"))
+        assert "another copy" in held.value.message()
+        second.close()
+        first.close()
+
+        asked = Session.open(lab, readonly=True)
+        with pytest.raises(ReadOnlyError) as on_purpose:
+            asked.add(Idea(title="x"))
+        assert "--read-only" in on_purpose.value.message()
+        asked.close()
+
+        def refused(self, *args, **kwargs):
+            raise PermissionError(errno.EROFS, "Read-only file system")
+
+        monkeypatch.setattr(store_module.FileLock, "acquire", refused)
+        medium = Session.open(lab)
+        assert medium.readonly
+        with pytest.raises(ReadOnlyError) as on_medium:
+            medium.add(Idea(title="x"))
+        assert "cannot be written" in on_medium.value.message()
+        assert "another copy" not in on_medium.value.message()
+        medium.close()
+    finally:
+        i18n.set_language("id")
+
+
 def test_a_second_copy_opens_read_only_and_cannot_change_anything(lab):
     first = Session.open(lab)
     assert not first.readonly

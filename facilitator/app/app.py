@@ -345,7 +345,8 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self._last_stage = current_stage(session)
 
     def _say_readonly(self) -> None:
-        self.notify(ReadOnlyError(str(self.session.path)).message(), severity="warning",
+        reason = getattr(self.session.store, "readonly_reason", "held")
+        self.notify(ReadOnlyError(str(self.session.path), reason).message(), severity="warning",
                     timeout=12, markup=False)
         self.notify(t("hardening.readonly_hint", key="ctrl+s"), timeout=12, markup=False)
 

@@ -31,10 +31,14 @@ class StoreError(FacilitatorError):
 
 
 class ReadOnlyError(StoreError):
-    """A change was asked of a session opened read-only (another copy of the app holds it)."""
+    """A change was asked of a session opened read-only: another copy of the app holds it
+    (``reason`` "held"), its folder or medium cannot be written ("medium"), or it was opened
+    read-only on purpose ("asked")."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__("readonly", path=path)
+    def __init__(self, path: str, reason: str = "held") -> None:
+        code = {"medium": "readonly_medium", "asked": "readonly_asked"}.get(reason, "readonly")
+        super().__init__(code, path=path)
+        self.reason = reason
 
 
 class TemplateError(FacilitatorError):
