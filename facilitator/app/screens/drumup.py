@@ -23,7 +23,6 @@ from facilitator.app.screens.drumup_panes import (
     TAB_BINDINGS, AgendaPane, NotesPane, OpeningPane, ParticipantsPane, UnitsPane, attempt,
     cycle_tab,
 )
-from facilitator.app.widgets.countdown import TIMER_BINDINGS, TimerKeys
 from facilitator.app.widgets.stage_text import date_range, fields
 from facilitator.core import checkin
 from facilitator.core.progress import target_progress
@@ -53,7 +52,7 @@ def split_names(text: str) -> list[str]:
     return [name for name in (clean(part) for part in text.replace("\n", ";").split(";")) if name]
 
 
-class DrumUpScreen(TimerKeys, StageScreen):
+class DrumUpScreen(StageScreen):
     """The lab's details, targets, units, participants, run-sheet, notes and opening commitment."""
 
     STAGE = "drumup"
@@ -62,7 +61,6 @@ class DrumUpScreen(TimerKeys, StageScreen):
     BINDINGS = [
         Binding("d", "lab_details", "Lab details", id="drumup.lab_details"),
         *TAB_BINDINGS,
-        *TIMER_BINDINGS,
     ]
 
     def compose_body(self) -> ComposeResult:

@@ -197,12 +197,6 @@ class TimerActions:
             self._after_timer(t("drumup.timer.nothing_planned"))
 
 
-class TimerKeys(TimerActions):
-    """The timer's actions as the Drum-Up and Diagnose screens first mixed them in (before
-    ``StageScreen``, which has them now for every stage): adds nothing, and goes once those
-    screens no longer name it."""
-
-
 TIMER_BINDINGS = [
     Binding("f5", "timer_toggle", "Timer", show=False, id="drumup.timer_toggle"),
     Binding("f6", "timer_extend", "+5", show=False, id="drumup.timer_extend"),
