@@ -11,8 +11,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from facilitator.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 SETTINGS_FILE = "settings.yaml"
@@ -37,6 +35,8 @@ class Settings:
 def _shallow(raw: str, limit: int = 2) -> bool:
     """Whether the YAML nests no deeper than a preferences file needs. Checked on the event
     stream first, because deeply nested brackets make the loader recurse until it fails."""
+    import yaml
+
     depth = 0
     for event in yaml.parse(raw, Loader=yaml.SafeLoader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -52,8 +52,14 @@ def load_saved(folder: Path) -> dict[str, str]:
     """The preferences saved in ``folder/settings.yaml``: only known keys with string values."""
     try:
         raw = (folder / SETTINGS_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    # Loading the YAML library costs more than a frame at start; most starts have no file.
+    import yaml
+
+    try:
         data = yaml.safe_load(raw) if len(raw) < 64 * 1024 and _shallow(raw) else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+    except (yaml.YAMLError, RecursionError):
         return {}
     if not isinstance(data, dict):
         return {}
@@ -67,6 +73,8 @@ def save_preferences(folder: Path, **choices: str) -> bool:
     """Merge ``choices`` (``lang``, ``theme``) into ``folder/settings.yaml``, written whole and
     renamed into place. Returns False if the folder is not writable: a preference is not worth
     an error message in front of the room."""
+    import yaml
+
     path = Path(folder) / SETTINGS_FILE
     data = load_saved(Path(folder))
     data.update({k: v for k, v in choices.items() if k in ("lang", "theme") and v})

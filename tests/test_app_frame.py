@@ -481,3 +481,67 @@ async def test_the_palette_on_the_session_list_offers_a_new_session(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, NewSessionDialog)
         assert app.screen.query(Input)
+
+
+FIRST_FRAME_PROBE = """
+import sys
+from pathlib import Path
+
+from textual.app import App
+
+from facilitator.app import FacilitatorApp
+from facilitator.core.session import Session
+from facilitator.demo import write_demo
+from facilitator.settings import Settings
+
+folder = Path(sys.argv[1])
+session = Session.open(write_demo(folder / "demo.json"))
+app = FacilitatorApp(Settings(sessions_dir=folder), session=session)
+display = App._display
+
+
+def first_frame(self, screen, update):
+    display(self, screen, update)
+    if update is not None and not self._batch_count and self._running:
+        print(screen.STAGE, screen.body_ready, *sorted(sys.modules))
+        self.exit()
+        App._display = display
+
+
+App._display = first_frame
+app.run(headless=True, size=(100, 30))
+session.close()
+"""
+
+NOT_BEFORE_THE_FIRST_FRAME = (
+    "yaml",  # no settings file here, and the strings come from their cache
+    "textual.widgets._data_table", "textual.widgets._tabbed_content",
+    "facilitator.app.widgets.tables", "facilitator.app.screens.deliver_body",
+    "facilitator.core.followup", "facilitator.core.milestones", "facilitator.export",
+    "openpyxl", "docx", "fpdf",
+)
+
+
+def test_the_demos_first_frame_waits_for_nothing_its_body_needs(tmp_path):
+    """Start-up time: the app opens the demo on the Deliver stage, and its first frame (header,
+    stage bar, keys) comes before the stage's tables, the core modules behind them, the
+    exports and the YAML library are loaded."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the strings' cache, as an installed app has it
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    for _ in range(2):  # the first start writes the caches
+        done = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(folder)], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    stage, body_ready, *modules = done.stdout.split()
+    assert (stage, body_ready) == ("deliver", "False")
+    loaded = [name for name in modules
+              if any(name == early or name.startswith(early + ".")
+                     for early in NOT_BEFORE_THE_FIRST_FRAME)]
+    assert loaded == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator.core.records import ActionPlan, Note, Participant, Problem, Unit
-from facilitator.core.commitments import in_force
 from facilitator.core.session import Session
 
 
@@ -27,6 +26,10 @@ def stats(session: Session) -> dict[str, Any]:
     the rounds oldest first, each with the size of its pool and of what passed; ``selected`` is the
     number that passed the last round; ``commitments`` counts the sealed ones.
     """
+    # Here rather than at the top: the commitments module brings the plans and the check-in
+    # with it, and current_stage (which the app asks before it starts) needs none of them.
+    from facilitator.core.commitments import in_force
+
     lab = session.lab
     rounds = session.rounds()
     return {

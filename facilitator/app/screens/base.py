@@ -167,6 +167,8 @@ class StageScreen(TimerActions, LocalizedScreen):
     ]
 
     _data_version: int = -1
+    _filling: bool = False
+    """True while :meth:`fill_body` waits for the body to mount."""
 
     def compose(self) -> ComposeResult:
         from facilitator.app.widgets.frame import KeysFooter, SessionHeader, StageBar
@@ -198,7 +200,11 @@ class StageScreen(TimerActions, LocalizedScreen):
         footer = self.query(Footer)
         if self.body_ready or not self.is_attached or not footer:
             return  # filled already, gone, or not composed yet (on_mount will fill it)
-        await self.mount(StageBody(id="stage-body"), before=footer.first())
+        self._filling = True
+        try:
+            await self.mount(StageBody(id="stage-body"), before=footer.first())
+        finally:
+            self._filling = False
         localize_tree(self)
         self.refresh_bindings()
         self._data_version = self.app_data_version
@@ -219,6 +225,11 @@ class StageScreen(TimerActions, LocalizedScreen):
 
     async def sync_with_app(self) -> None:
         """Catch up with the language and with every change confirmed since last shown."""
+        if self._filling:
+            # A change confirmed while the body mounts: its widgets are not all there yet, and
+            # fill_body reads the session (this change included) once they are.
+            self.refresh_frame()
+            return
         if not self.body_ready:
             if not getattr(self.app, "starting", False):
                 await self.fill_body()  # a first screen left before it was filled

@@ -22,106 +22,23 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Static
 
 from facilitator.app.screens.base import StageScreen
 from facilitator.app.widgets.stage_text import short_date
-from facilitator.app.widgets.tables import Column, RecordTable
-from facilitator.core import commitments as cm, followup, milestones as ms, plans
 from facilitator.core.errors import FacilitatorError, RuleError
-from facilitator.core.progress import completeness
 from facilitator.core.records import ActionPlan, Commitment, Idea, ProgressNote
-from facilitator.core.seal import short_code, verify
 from facilitator.i18n import t
 
-COMMITMENT_COLUMNS = (
-    Column("official", "screens.col.official", flex=2, min_width=10),
-    Column("unit", "screens.col.unit", flex=2, min_width=8),
-    Column("idea", "screens.col.innovation", flex=3, min_width=10),
-    Column("how", "screens.col.signed_how", width=7),
-    Column("status", "screens.col.status", width=20),
-)
-PLAN_COLUMNS = (
-    Column("idea", "screens.col.innovation", flex=3, min_width=12),
-    Column("unit", "screens.col.unit", flex=2, min_width=8),
-    Column("steps", "deliver.col.steps", width=7, align="right"),
-    Column("complete", "deliver.col.complete", width=7, align="right"),
-    Column("hint", "deliver.col.hint", flex=3, min_width=10),
-)
-MILESTONE_COLUMNS = (
-    Column("activity", "screens.col.activity", flex=3, min_width=12),
-    Column("idea", "screens.col.innovation", flex=2, min_width=8),
-    Column("pic", "screens.col.pic", flex=1, min_width=6),
-    Column("start", "screens.col.start_date", width=11),
-    Column("end", "screens.col.end_date", width=11),
-    Column("status", "screens.col.status", width=11),
-)
-NOTE_COLUMNS = (
-    Column("day", "deliver.col.day", width=11),
-    Column("idea", "screens.col.innovation", flex=2, min_width=10),
-    Column("step", "deliver.col.step", width=4, align="right"),
-    Column("text", "deliver.col.note", flex=3, min_width=14),
-)
-UNIT_COLUMNS = (
-    Column("unit", "screens.col.unit", flex=1, min_width=12),
-    Column("plans", "deliver.col.plans", width=7, align="right"),
-    Column("complete", "deliver.col.complete", width=7, align="right"),
-    Column("done", "deliver.col.done", width=7, align="right"),
-    Column("late", "deliver.col.late", width=9, align="right"),
-    Column("sealed", "deliver.col.sealed", width=8, align="right"),
-    Column("clinic", "deliver.col.clinic", width=11),
-)
-STATUS_STYLE = {ms.NOT_STARTED: "dim", ms.IN_PROGRESS: "cyan", ms.DONE: "green",
-                ms.LATE: "bold red"}
-STATE_STYLE = {cm.UNSIGNED: "yellow", cm.SEALED: "green", cm.WITHDRAWN: "magenta",
-               cm.WITHDRAWAL_SEALED: "green", cm.WITHDRAWAL_UNSIGNED: "yellow"}
+# The tables, their columns and the core modules they show (commitments, plans, milestones,
+# follow-up, seals) are imported where the body is built or used (deliver_body and the
+# methods below): the app opens on this stage, and its first frame need not wait for them.
+
 NO_PLAN = "idea:"
 """Row keys of the plans table for an innovation that has no plan yet: ``idea:<id>``."""
-
-
-class CommitmentsTable(RecordTable):
-    BINDINGS = [
-        Binding("n", "screen.new_commitment", "New", id="deliver.new"),
-        Binding("e", "screen.edit_commitment", "Edit", id="deliver.edit", show=False),
-        Binding("t", "screen.sign_typed", "Sign", id="deliver.sign_typed"),
-        Binding("s", "screen.sign_paper", "Sheet", id="deliver.sign_paper"),
-        Binding("p", "screen.print_sheets", "Print", id="deliver.print"),
-        Binding("w", "screen.withdraw", "Withdraw", id="deliver.withdraw", show=False),
-        Binding("v", "screen.verify", "Verify", id="deliver.verify", show=False),
-        Binding("delete", "screen.delete_commitment", "Delete", id="deliver.delete",
-                show=False),
-    ]
-
-
-class PlansTable(RecordTable):
-    BINDINGS = [
-        Binding("e", "screen.open_plan", "Plan", id="deliver.open_plan"),
-    ]
-
-
-class MilestonesTable(RecordTable):
-    BINDINGS = [
-        Binding("space", "screen.toggle_done", "Done", id="deliver.toggle_done"),
-        Binding("c", "screen.add_note", "Note", id="deliver.add_note"),
-        Binding("e", "screen.open_plan", "Plan", id="deliver.open_plan"),
-        Binding("l", "screen.toggle_late", "Late only", id="deliver.late_only"),
-    ]
-
-
-class NotesTable(RecordTable):
-    BINDINGS = [
-        Binding("c", "screen.add_note", "Note", id="deliver.add_note"),
-        Binding("e", "screen.edit_note", "Edit", id="deliver.edit_note"),
-        Binding("delete", "screen.delete_note", "Delete", id="deliver.delete_note"),
-    ]
-
-
-class UnitsTable(RecordTable):
-    pass
 
 
 class DeliverScreen(StageScreen):
@@ -140,6 +57,12 @@ class DeliverScreen(StageScreen):
         self.last_print: Path | None = None
 
     def compose_body(self) -> ComposeResult:
+        from textual.widgets import TabbedContent, TabPane
+
+        from facilitator.app.screens.deliver_body import (
+            COMMITMENT_COLUMNS, MILESTONE_COLUMNS, NOTE_COLUMNS, PLAN_COLUMNS, UNIT_COLUMNS,
+            CommitmentsTable, MilestonesTable, NotesTable, PlansTable, UnitsTable)
+
         with TabbedContent(id="deliver-tabs"):
             with TabPane(Content(t("screens.deliver.tab.commitments")), id="tab-commitments"):
                 yield Static(id="commitments-note", markup=False)
@@ -160,6 +83,8 @@ class DeliverScreen(StageScreen):
                 yield Static(id="unit-late", markup=False)
 
     async def relocalize(self) -> None:
+        from textual.widgets import TabbedContent
+
         # The coach stays on the tab they were on, in the other language.
         tabs = self.query("#deliver-tabs")
         active = tabs.first(TabbedContent).active if tabs else ""
@@ -167,6 +92,8 @@ class DeliverScreen(StageScreen):
         await super().relocalize()
 
     async def fill_body(self) -> None:
+        from textual.widgets import TabbedContent, Tabs
+
         await super().fill_body()
         restore, self._restore_tab = getattr(self, "_restore_tab", ""), ""
         if restore and self.body_ready:
@@ -189,12 +116,19 @@ class DeliverScreen(StageScreen):
         self._show_units()
 
     def _label(self, tab: str, name: str, count: Any) -> None:
+        from textual.widgets import TabbedContent
+
         tabs = self.query_one("#deliver-tabs", TabbedContent)
         tabs.get_tab(tab).label = Content(t("screens.tab_count", name=name, count=count))
 
     def _show_commitments(self) -> None:
+        from facilitator.app.screens.deliver_body import STATE_STYLE
+        from facilitator.app.widgets.tables import RecordTable
+        from facilitator.core import commitments as cm
+        from facilitator.core.seal import short_code, verify
+
         session = self.session
-        commitments = session.all(Commitment)
+        commitments = cm.signing(session)
         sealed = [c for c in commitments if c.sealed_at]
         broken = verify(session)
         withdrawn = cm.withdrawn_ids(session)
@@ -240,6 +174,9 @@ class DeliverScreen(StageScreen):
                     f"{len(sealed)}/{len(commitments)}")
 
     def _show_plans(self) -> None:
+        from facilitator.app.widgets.tables import RecordTable
+        from facilitator.core import plans
+
         session = self.session
         rows = []
         listed: set[str] = set()
@@ -270,6 +207,7 @@ class DeliverScreen(StageScreen):
     def _plan_row(self, idea: Idea, plan: ActionPlan | None,
                   percents: list[int]) -> tuple[str, tuple[Any, ...]]:
         from facilitator.app.screens.plan_text import hints_line
+        from facilitator.core.progress import completeness
 
         unit = self.session.unit_name(idea.unit_id)
         if plan is None:
@@ -281,6 +219,10 @@ class DeliverScreen(StageScreen):
         return (plan.id, (idea.title, unit, len(plan.steps), f"{percent}%", hints_line(plan)))
 
     def _show_milestones(self) -> None:
+        from facilitator.app.screens.deliver_body import STATUS_STYLE
+        from facilitator.app.widgets.tables import RecordTable
+        from facilitator.core import milestones as ms
+
         session = self.session
         items = ms.milestones(session, type(self).today())
         counts = ms.status_counts(items)
@@ -304,6 +246,9 @@ class DeliverScreen(StageScreen):
         self._label("tab-milestones", t("screens.deliver.tab.milestones"), len(items))
 
     def _show_clinic(self) -> None:
+        from facilitator.app.widgets.tables import RecordTable
+        from facilitator.core import followup
+
         session = self.session
         items = followup.notes(session)
         rows = []
@@ -323,6 +268,9 @@ class DeliverScreen(StageScreen):
         self._label("tab-clinic", t("deliver.tab.clinic"), len(items))
 
     def _show_units(self) -> None:
+        from facilitator.app.widgets.tables import RecordTable
+        from facilitator.core import followup, milestones as ms
+
         entries = followup.by_unit(self.session, type(self).today())
         self._units = {e.unit_id or "-": e for e in entries}
         rows = []
@@ -344,6 +292,8 @@ class DeliverScreen(StageScreen):
         self._show_unit_late()
 
     def _show_unit_late(self) -> None:
+        from facilitator.app.widgets.tables import RecordTable
+
         table = self.query_one("#units-table", RecordTable)
         entry = getattr(self, "_units", {}).get(table.cursor_key or "")
         text = Text(end="")
@@ -367,13 +317,27 @@ class DeliverScreen(StageScreen):
                             style="yellow")
         self.query_one("#unit-late", Static).update(text)
 
-    @on(DataTable.RowHighlighted, "#units-table")
-    def _unit_highlighted(self) -> None:
-        self._show_unit_late()
+    def on_data_table_row_highlighted(self, event: Any) -> None:
+        # Told apart by the table's id: ``@on(DataTable.RowHighlighted, "#units-table")`` would
+        # load the tables' module with the screen's, before the first frame.
+        if event.data_table.id == "units-table":
+            self._show_unit_late()
+
+    def on_data_table_row_selected(self, event: Any) -> None:
+        """Enter on a row: what it does depends on the table (see the handlers below)."""
+        table = event.data_table.id
+        if table == "commitments-table":
+            self._commitment_selected()
+        elif table in ("plans-table", "milestones-table"):
+            self._plan_selected()
+        elif table == "clinic-table":
+            self._note_selected()
 
     # -- helpers -------------------------------------------------------------------------------
 
     def _cursor(self, table_id: str) -> str | None:
+        from facilitator.app.widgets.tables import RecordTable
+
         return self.query_one(f"#{table_id}", RecordTable).cursor_key
 
     def _commitment(self) -> Commitment | None:
@@ -388,7 +352,6 @@ class DeliverScreen(StageScreen):
 
     # -- commitments ---------------------------------------------------------------------------
 
-    @on(DataTable.RowSelected, "#commitments-table")
     def _commitment_selected(self) -> None:
         c = self._commitment()
         if c is not None and c.sealed_at:
@@ -399,10 +362,12 @@ class DeliverScreen(StageScreen):
     def action_new_commitment(self) -> None:
         """Draft a commitment, for the first selected innovation that has none yet (the coach
         may choose another), with everything the session already knows filled in."""
+        from facilitator.core import commitments as cm, plans
+
         from facilitator.app.screens.commitment_dialogs import CommitmentDialog
 
         session = self.session
-        taken = {c.idea_id for c in session.all(Commitment)}
+        taken = {c.idea_id for c in cm.signing(session)}
         idea_id = next((i for i in session.selected_ids() if i not in taken),
                        next(iter(session.selected_ids()), ""))
         try:
@@ -420,6 +385,8 @@ class DeliverScreen(StageScreen):
         self.app.push_screen(CommitmentDialog(session, draft), self._stored)
 
     def _stored(self, record: Any) -> None:
+        from facilitator.app.widgets.tables import RecordTable
+
         if isinstance(record, Commitment):
             self.refresh_data()
             table = self.query_one("#commitments-table", RecordTable)
@@ -440,6 +407,7 @@ class DeliverScreen(StageScreen):
 
     def action_show_commitment(self) -> None:
         from facilitator.app.screens.commitment_dialogs import InfoDialog, details
+        from facilitator.core import commitments as cm
 
         c = self._commitment()
         if c is not None:
@@ -473,6 +441,8 @@ class DeliverScreen(StageScreen):
             self.app.push_screen(SheetDialog(self.session, c), self._signed)
 
     def _signed(self, record: Any) -> None:
+        from facilitator.core.seal import short_code
+
         if isinstance(record, Commitment) and record.sealed_at:
             self.notify(t("deliver.sealed_now", name=record.official.get("name", ""),
                           code=short_code(record.seal)), markup=False)
@@ -481,6 +451,7 @@ class DeliverScreen(StageScreen):
     def action_withdraw(self) -> None:
         """Withdraw the sealed commitment under the cursor: a new, sealed record."""
         from facilitator.app.screens.commitment_dialogs import WithdrawDialog
+        from facilitator.core import commitments as cm, plans
 
         c = self._commitment()
         if c is None:
@@ -508,6 +479,7 @@ class DeliverScreen(StageScreen):
     def action_delete_commitment(self) -> None:
         """Delete an unsigned commitment, after asking (the core refuses a sealed one)."""
         from facilitator.app.screens.plan_dialogs import ConfirmDialog
+        from facilitator.core import commitments as cm
 
         c = self._commitment()
         if c is None:
@@ -532,12 +504,16 @@ class DeliverScreen(StageScreen):
 
     def action_print_sheets(self) -> None:
         """Write the printable sheets (one page per commitment) to the exports folder."""
+        from facilitator.core import commitments as cm
+
         folder = cm.exports_dir(self.app.settings.sessions_dir)  # type: ignore[attr-defined]
         self.notify(t("deliver.printing"), markup=False)
         self._print(folder)
 
     @work(thread=True, exclusive=True, group="print")
     def _print(self, folder: Path) -> None:
+        from facilitator.core import commitments as cm
+
         # Rendering the PDF takes a moment (fonts, one page per commitment): off the UI thread.
         try:
             [path] = cm.print_sheets(self.session, folder)
@@ -556,6 +532,8 @@ class DeliverScreen(StageScreen):
     def action_verify(self) -> None:
         """Check the seal chain and every sealed commitment; show the result."""
         from facilitator.app.screens.commitment_dialogs import InfoDialog
+        from facilitator.core import commitments as cm
+        from facilitator.core.seal import short_code, verify
 
         session = self.session
         problems = verify(session)
@@ -594,13 +572,13 @@ class DeliverScreen(StageScreen):
         plan = self.session.get(ActionPlan, key.split("#")[0])
         return plan.idea_id if plan else None
 
-    @on(DataTable.RowSelected, "#plans-table")
-    @on(DataTable.RowSelected, "#milestones-table")
     def _plan_selected(self) -> None:
         self.action_open_plan()
 
     def action_open_plan(self) -> None:
         """Open the plan editor for the innovation (or the step's plan) under the cursor."""
+        from textual.widgets import TabbedContent
+
         from facilitator.app.screens.plan_editor import PlanEditorScreen
 
         tabs = self.query_one("#deliver-tabs", TabbedContent)
@@ -621,6 +599,8 @@ class DeliverScreen(StageScreen):
 
     def action_toggle_done(self) -> None:
         """Mark the step under the cursor done today, or take the mark back."""
+        from facilitator.core import milestones as ms, plans
+
         found = self._milestone()
         if found is None:
             return
@@ -638,7 +618,10 @@ class DeliverScreen(StageScreen):
 
     def action_add_note(self) -> None:
         """Write a clinic note: on the step under the cursor (milestones), or on a plan."""
+        from textual.widgets import TabbedContent
+
         from facilitator.app.screens.followup_note import NoteDialog
+        from facilitator.core import plans
 
         tabs = self.query_one("#deliver-tabs", TabbedContent)
         plan, step = None, -1
@@ -665,12 +648,12 @@ class DeliverScreen(StageScreen):
         plan = self.session.get(ActionPlan, note.plan_id)
         self.app.push_screen(NoteDialog(self.session, plan, note, note.day))
 
-    @on(DataTable.RowSelected, "#clinic-table")
     def _note_selected(self) -> None:
         self.action_edit_note()
 
     def action_delete_note(self) -> None:
         from facilitator.app.screens.plan_dialogs import ConfirmDialog
+        from facilitator.core import followup
 
         key = self._cursor("clinic-table")
         note = self.session.get(ProgressNote, key) if key else None
