@@ -3,8 +3,8 @@ ranked by USG, and the counts per unit.
 
 The tabs are panes with their own keys: :mod:`facilitator.app.screens.diagnose_capture` (ideas)
 and :mod:`facilitator.app.screens.diagnose_problems` (problems, per unit). The screen owns what
-crosses tabs: ``/`` filters the ideas, ``]`` / ``[`` go from tab to tab, and F5 / F6 / F7
-drive the run-sheet's timer while the coach types.
+crosses tabs: ``/`` filters the ideas and ``]`` / ``[`` go from tab to tab (F5 / F6 / F7, the
+run-sheet's timer, are every stage's: see :class:`StageScreen`).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from facilitator.app.screens.base import StageScreen
 from facilitator.app.screens.diagnose_capture import IdeasPane
 from facilitator.app.screens.diagnose_problems import ProblemsPane, UnitCountsPane
 from facilitator.app.screens.drumup_panes import TAB_BINDINGS, cycle_tab
-from facilitator.app.widgets.countdown import TIMER_BINDINGS, TimerKeys
 from facilitator.core.records import Problem, Unit
 from facilitator.i18n import integer, t
 
 
-class DiagnoseScreen(TimerKeys, StageScreen):
+class DiagnoseScreen(StageScreen):
     """The ideas (captured and filtered as you type), the problems by USG, the counts per unit."""
 
     STAGE = "diagnose"
@@ -36,7 +35,6 @@ class DiagnoseScreen(TimerKeys, StageScreen):
         Binding("n", "capture", "New ideas", show=False, id="diagnose.capture_any"),
         Binding("slash", "focus_filter", "Filter", id="screens.diagnose_filter"),
         *TAB_BINDINGS,
-        *TIMER_BINDINGS,
     ]
 
     def compose_body(self) -> ComposeResult:
