@@ -337,6 +337,29 @@ async def test_typing_on_a_full_disk_keeps_the_idea_and_save_as_carries_it_over(
     assert reopened_titles(first) == ["Antrean daring Puskesmas"]
 
 
+async def test_the_save_as_dialog_is_not_hidden_behind_the_notices(tmp_path, lab, disk):
+    """At 80x24 the stacked notices cover the dialog's path field: opening it clears them, the
+    header still says NOT SAVED, and the next refused change says so again."""
+    app = make_app(tmp_path, lab)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("n")
+        disk.fill()
+        await capture(pilot, "Posyandu digital")
+        assert messages(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveAsDialog)
+        assert messages(app) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert header(app).has_class("-unsaved")
+        await capture(pilot, "Bank sampah")
+        assert any("Disk penuh" in m for m in messages(app))
+    lab.close()
+
+
 async def test_the_disk_coming_back_saves_everything_and_says_so(tmp_path, lab, disk):
     app = make_app(tmp_path, lab)
     async with app.run_test(size=SIZE) as pilot:

@@ -444,6 +444,10 @@ class FacilitatorApp(App[None], inherit_bindings=False):
 
         if self.session is None or isinstance(self.screen, SaveAsDialog):
             return
+        # The dialog says it all; the notices stacked on the right would cover it at 80x24.
+        # The header keeps its NOT SAVED marker, and the next refused change notifies again.
+        self.clear_notifications()
+        self._unsaved_notice = None
         self.push_screen(SaveAsDialog(self.session.path, self.session.unsaved))
 
     async def save_session_as(self, path: Path) -> str | None:
