@@ -626,3 +626,98 @@ async def test_the_design_stage_reads_in_english(tmp_path, demo):
             assert screen.query_one(ScoreGrid).criteria[0].header == "K1"
     finally:
         i18n.set_language("id")
+
+
+# -- the plans tab and a long rubric ---------------------------------------------------------------
+
+@run_async
+async def test_enter_or_a_click_on_a_plan_opens_it_in_the_plan_editor(tmp_path, demo):
+    from facilitator.app.screens.plan_editor import PlanEditorScreen
+    from facilitator.core.records import ActionPlan
+
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_design(pilot)
+        await go_to_tab(pilot, screen, "plans")
+        table = screen.query_one("#plans-table", RecordTable)
+        assert app.focused is table and table.row_count == len(demo.all(ActionPlan)) > 1
+        await pilot.press("down")
+        plan = demo.get(ActionPlan, table.cursor_key)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanEditorScreen)
+        assert app.screen.idea_id == plan.idea_id
+        title = demo.get(Idea, plan.idea_id).title
+        assert title in str(app.screen.query_one("#plan-title").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("e")  # the key the footer shows
+        await pilot.pause()
+        assert isinstance(app.screen, PlanEditorScreen) and app.screen.idea_id == plan.idea_id
+        await pilot.press("escape")
+        await pilot.pause()
+        # A click on another plan's row opens that one.
+        other = table.row_keys[0]
+        await pilot.click(table, offset=(5, 1))  # the first row, under the header
+        await pilot.pause()
+        if not isinstance(app.screen, PlanEditorScreen):  # a first click may only move there
+            await pilot.click(table, offset=(5, 1))
+            await pilot.pause()
+        assert isinstance(app.screen, PlanEditorScreen)
+        assert app.screen.idea_id == demo.get(ActionPlan, other).idea_id
+
+
+def header_text(grid: ScoreGrid) -> str:
+    return "".join(segment.text for segment in grid.render_line(0))
+
+
+def headers(grid: ScoreGrid) -> list[str]:
+    """The column headers on show, ``‹`` and ``›`` apart."""
+    return header_text(grid).replace("‹", " ‹ ").replace("›", " › ").split()
+
+
+@run_async
+async def test_the_grid_scrolls_sideways_to_the_last_of_fourteen_criteria(tmp_path):
+    session, ideas = lab_session(tmp_path / "long.json", 5)
+    try:
+        for n in range(14 - len(funnel.criteria(session))):
+            funnel.add_criterion(session, name=f"Kriteria tambahan {n}")
+        rubric = funnel.criteria(session)
+        assert len(rubric) == 14
+        app = make_app(tmp_path, session)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_design(pilot)
+            await go_to_tab(pilot, screen, "scores")
+            grid = screen.query_one(ScoreGrid)
+            assert app.focused is grid
+            last = grid.criteria[-1]
+            first = grid.criteria[0]
+            assert first.header in headers(grid) and last.header not in headers(grid)
+            assert "›" in headers(grid)  # more criteria to the right
+            for _ in range(13):
+                await pilot.press("right")
+            await pilot.pause()
+            assert grid.cursor_criterion == last.key
+            shown = headers(grid)
+            assert last.header in shown and first.header not in shown and "‹" in shown
+            # The idea's title and its mean stay in view, and a digit scores the last criterion.
+            assert t_idea() in shown and t_mean() in shown
+            await pilot.press("4")
+            await pilot.pause()
+            idea = grid.row_keys[0]
+            assert funnel.ScoreBook(session).get(idea, last.key, screen.score_rater).value == 4
+            # Home goes back to the first criterion, and the view with it.
+            await pilot.press("home")
+            await pilot.pause()
+            assert first.header in headers(grid) and last.header not in headers(grid)
+    finally:
+        session.close()
+
+
+def t_idea() -> str:
+    return i18n.t("design.col.idea")
+
+
+def t_mean() -> str:
+    return i18n.t("design.col.mean")

@@ -25,7 +25,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import TabbedContent, TabPane, Tabs
+from textual.widgets import DataTable, TabbedContent, TabPane, Tabs
 
 from facilitator.app.screens.base import StageScreen
 from facilitator.app.screens.funnel_panel import DesignPanel, Line
@@ -55,11 +55,18 @@ PLAN_COLUMNS = (
 
 
 class PlansPanel(DesignPanel):
-    """The action plans of the selected innovations and how complete each is."""
+    """The action plans of the selected innovations and how complete each is; Enter, e or a
+    click on a plan opens it in the plan editor."""
 
     TAB = "plans"
     DEPENDS = frozenset({"plans", "ideas", "units", "rounds"})
     MAIN = "#plans-table"
+
+    BINDINGS = [
+        # Enter and a click reach the panel as the table's RowSelected; e, as on the Deliver
+        # screen, is the key the footer can show (the table's own Enter hides the panel's).
+        Binding("e", "open_plan", "Open plan", id="design.open_plan"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Line(id="plans-note")
@@ -81,6 +88,20 @@ class PlansPanel(DesignPanel):
             t("screens.design.plans_summary", plans=len(plans),
               selected=len(session.selected_ids()), mean=mean),
             no_wrap=True, overflow="ellipsis", end=""))
+
+    @on(DataTable.RowSelected, "#plans-table")
+    def _plan_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_plan()
+
+    def action_open_plan(self) -> None:
+        """Open the plan under the cursor in the plan editor."""
+        from facilitator.app.screens.plan_editor import PlanEditorScreen
+
+        key = self.query_one("#plans-table", RecordTable).cursor_key
+        plan = self.session.get(ActionPlan, key) if key else None
+        if plan is not None and not plan.deleted:
+            self.app.push_screen(PlanEditorScreen(plan.idea_id))
 
     @staticmethod
     def _hint(done) -> Text:

@@ -63,8 +63,10 @@ class DiagnoseScreen(StageScreen):
         tabs = self.query_one("#diagnose-tabs", TabbedContent)
         for name, count in (("ideas", len(ideas._rows)), ("problems", len(session.all(Problem))),
                             ("units", len(session.all(Unit)))):
-            tabs.get_tab(f"tab-{name}").label = Content(
-                t("screens.tab_count", name=t(f"screens.diagnose.tab.{name}"), count=count))
+            label = t("screens.tab_count", name=t(f"screens.diagnose.tab.{name}"), count=count)
+            tab = tabs.get_tab(f"tab-{name}")
+            if tab.label.plain != label:  # each new label lays the tab strip out again
+                tab.label = Content(label)
 
     def action_tab(self, step: int) -> None:
         cycle_tab(self, "diagnose-tabs", step)

@@ -198,7 +198,8 @@ class IdeasPane(TabPane):
         self._context_set = False
         self.sort = brainstorm.SORTS[0]
         self.grouped = False
-        self.index = brainstorm.TitleIndex()
+        self._index = brainstorm.TitleIndex()
+        self._index_stale = False
         self._rows: dict[str, IdeaRow] = {}
         self._row_cache: dict[str, tuple[tuple[str, ...], IdeaRow]] = {}
         self._previewing = False
@@ -237,6 +238,14 @@ class IdeasPane(TabPane):
     @property
     def session(self) -> Session:
         return self.app.session  # type: ignore[attr-defined]
+
+    @property
+    def index(self) -> brainstorm.TitleIndex:
+        """The captured titles for the duplicate warning, up to date with the session."""
+        if self._index_stale:
+            self._index_stale = False
+            self._index.sync((i.id, i.title) for i in self._ideas)
+        return self._index
 
     @property
     def table(self) -> RecordTable:
@@ -279,7 +288,10 @@ class IdeasPane(TabPane):
         self._row_cache = cache
         self._rows = rows
         self._unit_counts = Counter(row.unit_id for row in rows.values())
-        self.index.sync((i.id, i.title) for i in ideas)
+        # Folding 3,000 titles for the duplicate warning would delay the list: the index
+        # catches up when a title is next checked, or once the list is on the screen.
+        self._index_stale = True
+        self.call_after_refresh(lambda: self.index)
         if self.context.unit_id and self.context.unit_id not in self._unit_names:
             self.context = brainstorm.CaptureContext(initiator=self.context.initiator)
         if self.context.problem_id and session.get(Problem, self.context.problem_id) is None:

@@ -137,7 +137,16 @@ class ScoringPanel(DesignPanel):
         self._complete = {i.id for i in ideas if self._is_complete(i.id, rater)}
         self._split = {i.id for i in ideas if self.book.disagree(i.id) is not None}
         rows = []
+        # An idea nobody has scored yet (most of them, at the start of a big lab) shows the
+        # same cells as every other such idea: made once, shared (the grid never changes them).
+        blank: list[Any] | None = None
         for idea in ideas:
+            if self._blank(idea.id, rater):
+                if blank is None:
+                    cells = self._cells(idea.id, rater)
+                    blank = [cells[c.key] for c in rubric] + [cells[MEAN], cells[FLAG]]
+                rows.append((idea.id, [idea.title, *blank]))
+                continue
             cells = self._cells(idea.id, rater)
             rows.append((idea.id, [idea.title, *(cells[c.key] for c in rubric), cells[MEAN],
                                    cells[FLAG]]))
@@ -171,6 +180,12 @@ class ScoringPanel(DesignPanel):
         cells[FLAG] = Text("" if spread is None else f"⚠{funnel.figure(spread)}",
                            style="bold yellow", overflow="crop")
         return cells
+
+    def _blank(self, idea_id: str, rater: str) -> bool:
+        """Whether the idea's row shows nothing yet: no score of the rater's, no mean."""
+        assert self.book is not None
+        return (self.book.summary(idea_id) == (None, None, None)
+                and all(self.book.get(idea_id, key, rater) is None for key in self._rubric))
 
     def _is_complete(self, idea_id: str, rater: str) -> bool:
         assert self.book is not None

@@ -9,6 +9,10 @@ back with :meth:`ScoreGrid.update_row`.
 It draws only the lines on show, from rows it keeps as they were given: at 3,000 ideas a score
 redraws one line, and filling the grid measures nothing (a ``DataTable`` would measure every
 cell of every row, and redraw every line on show at each change).
+
+When the criteria do not all fit (a long rubric on a narrow terminal), the idea's title on the
+left and its mean and flag on the right stay put and the criteria between them scroll sideways
+to keep the cursor's in view; ``‹`` and ``›`` in the header say that more lie that way.
 """
 
 from __future__ import annotations
@@ -177,6 +181,8 @@ class ScoreGrid(ScrollView, can_focus=True):
         self._cache: dict[tuple[Any, ...], Strip] = {}
         self._row = 0
         self._col = 0
+        self._first_col = 0
+        """The first criterion on show when they do not all fit."""
 
     # -- filling -------------------------------------------------------------------------------
 
@@ -209,6 +215,7 @@ class ScoreGrid(ScrollView, can_focus=True):
         keys = [c.key for c in self._columns]
         row = self._index.get(old_idea or "", min(self._row, max(0, len(self._rows) - 1)))
         col = keys.index(old_crit) if old_crit in keys else 0
+        self._first_col = min(self._first_col, max(0, len(self._columns) - 1))
         self.virtual_size = Size(self.size.width, len(self._rows) + 1)
         self.move_cursor(row=row, col=col)
         self.refresh()
@@ -292,6 +299,17 @@ class ScoreGrid(ScrollView, can_focus=True):
             self.move_cursor(row=self._row + 1, col=0)
 
     def _scroll_to_cursor(self) -> None:
+        shown = self._criteria_room()
+        first = self._first_col
+        if self._col < first:
+            first = self._col
+        elif self._col >= first + shown:
+            first = self._col - shown + 1
+        first = max(0, min(first, len(self._columns) - shown))
+        if first != self._first_col:
+            self._first_col = first
+            self._cache.clear()
+            self.refresh()
         room = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_y)
         if self._row < top:
@@ -317,7 +335,7 @@ class ScoreGrid(ScrollView, can_focus=True):
             return
         row = int(self.scroll_y) + event.y - 1
         x = 0
-        for n, width in enumerate(self._widths()):
+        for n, width in zip(self._shown_cells(), self._widths()):
             x += width + 2 * PAD
             if event.x < x:
                 if 1 <= n <= len(self._columns):
@@ -358,12 +376,29 @@ class ScoreGrid(ScrollView, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------------
 
-    def _widths(self) -> list[int]:
-        """Each column's width (without its padding): the title takes what the others leave."""
+    def _criteria_room(self) -> int:
+        """How many criteria fit beside the title (at its narrowest), the mean and the flag."""
         room = self.scrollable_content_region.width or 78
-        fixed = SCORE_WIDTH * len(self._columns) + MEAN_WIDTH + FLAG_WIDTH
-        title = max(MIN_TITLE, room - fixed - 2 * PAD * (len(self._columns) + 3))
-        return [title, *([SCORE_WIDTH] * len(self._columns)), MEAN_WIDTH, FLAG_WIDTH]
+        fixed = MIN_TITLE + MEAN_WIDTH + FLAG_WIDTH + 2 * PAD * 3
+        fits = max(1, (room - fixed) // (SCORE_WIDTH + 2 * PAD))
+        return min(fits, len(self._columns)) if self._columns else 0
+
+    def _shown_cells(self) -> list[int]:
+        """The positions in a row of the cells on show: the title, the criteria in view, the
+        mean and the flag."""
+        count = len(self._columns)
+        first = self._first_col if self._criteria_room() < count else 0
+        criteria = range(1 + first, 1 + first + self._criteria_room())
+        return [0, *criteria, count + 1, count + 2]
+
+    def _widths(self) -> list[int]:
+        """The width (without its padding) of each cell on show: the title takes what the
+        others leave."""
+        room = self.scrollable_content_region.width or 78
+        shown = self._criteria_room()
+        fixed = SCORE_WIDTH * shown + MEAN_WIDTH + FLAG_WIDTH
+        title = max(MIN_TITLE, room - fixed - 2 * PAD * (shown + 3))
+        return [title, *([SCORE_WIDTH] * shown), MEAN_WIDTH, FLAG_WIDTH]
 
     def _refresh_row(self, index: int) -> None:
         # Row n is line n + 1 of the grid, under the header (which stays put as rows scroll).
@@ -372,6 +407,7 @@ class ScoreGrid(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(self._rows) + 1)
+        self._scroll_to_cursor()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -398,7 +434,7 @@ class ScoreGrid(ScrollView, can_focus=True):
         key = self._rows[index]
         on_cursor = index == self._row
         cache_key = (key, self._versions.get(key, 0), self._col if on_cursor else -1,
-                     index % 2, width)
+                     index % 2, width, self._first_col)
         strip = self._cache.get(cache_key)
         if strip is None:
             if len(self._cache) > 2000:
@@ -412,7 +448,13 @@ class ScoreGrid(ScrollView, can_focus=True):
         cells = [Text(t("design.col.idea")), *(Text(c.header, justify="right")
                                                for c in self._columns),
                  Text(t("design.col.mean"), justify="right"), Text("")]
-        return self._strip(cells, [style] * len(cells), width, style)
+        shown = self._shown_cells()
+        marks = {}
+        if shown[1] > 1:
+            marks[shown[1]] = ("‹", "")  # criteria hidden to the left
+        if shown[-3] < len(self._columns):
+            marks[shown[-3]] = ("", "›")  # and to the right
+        return self._strip(cells, [style] * len(cells), width, style, marks)
 
     def _line(self, cells: list[Text], width: int, base: Style, index: int,
               on_cursor: bool) -> Strip:
@@ -426,17 +468,23 @@ class ScoreGrid(ScrollView, can_focus=True):
             styles[self._col + 1] = base + self.get_component_rich_style("score-grid--cursor")
         return self._strip(cells, styles, width, base)
 
-    def _strip(self, cells: list[Text], styles: list[Style], width: int, base: Style) -> Strip:
+    def _strip(self, cells: list[Text], styles: list[Style], width: int, base: Style,
+               marks: dict[int, tuple[str, str]] | None = None) -> Strip:
+        """One line of the grid from a whole row's ``cells`` (and a style for each): only the
+        cells on show are drawn; ``marks`` replace a cell's padding, left and right."""
         console = self.app.console
         segments: list[Segment] = []
-        for cell, size, style in zip(cells, self._widths(), styles):
+        for at, size in zip(self._shown_cells(), self._widths()):
+            cell, style = cells[at], styles[at]
             shown = cell.copy()
             shown.no_wrap, shown.end = True, ""
             shown.truncate(size, overflow="ellipsis")
             shown = shown.copy()
             shown.align(cell.justify if cell.justify in ("left", "right", "center")
                         else "left", size)  # type: ignore[arg-type]
-            shown.pad(PAD)
+            left, right = (marks or {}).get(at, ("", ""))
+            shown.pad_left(PAD, left or " ")
+            shown.pad_right(PAD, right or " ")
             # Text.render leaves out the text's own style: it is laid over the cell's here.
             if shown.style:
                 style = style + console.get_style(shown.style)

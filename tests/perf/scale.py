@@ -1,0 +1,534 @@
+"""How the app holds up at the size of the biggest labs: 3,000 ideas, 300 participants, 50 units.
+
+    python tests/perf/scale.py [--size 100x30] [--dir FOLDER] [--tracemalloc]
+
+Builds such a session through the core (units, participants with their attendance, problems,
+ideas, one rater's scores for a third of the ideas, action plans), then opens the app on it in a
+fresh interpreter, headless, and drives it as a coach would: every stage screen (first visit and
+again), every tab of each, typing in Diagnose's quick capture with Enter to save each idea,
+moving in the ideas list, arrows and digits in Design's scoring grid, moving in the merge list.
+It prints the median and 95th percentile of each kind of key press, the peak memory, each beside
+its target, and, as its last line, one JSON object.
+
+Targets (issue 7): every screen opens and every key press answers within 50 ms, as the median of
+key press to the next frame; memory under 200 MB.
+
+How a key press is timed. The key is handed to the app the way a terminal driver hands it
+(``driver.send_message(events.Key(...))``), stamped as it is sent. Textual paints through
+``App._display(screen, update)``; headless, that method drops the update, so the script wraps it
+and, for every update outside a batch (a batch holds the display back while a screen is built),
+renders it to the escape sequences a terminal driver would write, then stamps the frame. *Next
+frame* is the first frame stamped after the key was sent: what the coach sees first. *Settled*
+is the last frame before the app has been quiet (no frame) for ``QUIET`` seconds: when what the
+key set off (a table patched, a tab filled) is all on the screen. A key that draws nothing (none
+here should) is counted apart. A stage key counts from the first frame that shows that stage's
+screen with its body. Tabs are brought to the front as their keys do (``TabbedContent.active``;
+not every stage has tab keys) and timed the same way. The CPU column is the CPU time the process
+used from the key to its next frame: on a machine busy with other work the wall times include
+waiting for a core, the CPU times much less so. ``pilot.press`` is not used for the timing: it
+waits for the app to be idle and for animations, which says nothing about when the frame went
+out.
+
+Nothing else may paint on its own during a measure, or its frame would pass for the key's: the
+text fields' cursor blink is turned off, no run-sheet timer runs in this session, and the
+notifications a key raises are cleared (untimed) before the next key.
+
+Memory is the peak resident set of the measuring process (the app, Textual and the session,
+from start to end): ``resource`` on Unix, ``GetProcessMemoryInfo`` on Windows. ``--tracemalloc``
+also reports Python's own allocations (it slows everything down, so the timings of such a run
+are not comparable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+IDEAS = 3000
+PARTICIPANTS = 300
+UNITS = 50
+PROBLEMS_PER_UNIT = 3
+SCORED = 1000
+PLANS = 100
+KEY_TARGET_MS = 50.0
+MEMORY_TARGET_MB = 200.0
+QUIET = 0.15
+"""Seconds without a frame after which a key's effect counts as settled."""
+NO_FRAME = 10.0
+"""Seconds after which a key that drew nothing is given up on."""
+CHILD_TIMEOUT = 900.0
+KINDS = ("screen_first", "screen_again", "tab", "capture_type", "capture_enter", "list_move",
+         "grid_move", "grid_score", "merge_move")
+LABELS = {
+    "screen_first": "stage screen, first visit (1-5)",
+    "screen_again": "stage screen, again (1-5)",
+    "tab": "tab of a stage screen",
+    "capture_type": "a letter in quick capture",
+    "capture_enter": "Enter: save an idea",
+    "list_move": "arrows in the ideas list",
+    "grid_move": "arrows in the scoring grid",
+    "grid_score": "a digit: score a cell",
+    "merge_move": "arrows in Design's ideas list",
+}
+WORDS = ("layanan", "antrean", "posyandu", "sekolah", "pasar", "sampah", "air", "jalan",
+         "izin", "pajak", "desa", "nelayan", "petani", "UMKM", "kesehatan", "digital")
+
+
+# -- the session -------------------------------------------------------------------------------
+
+
+def build_session(path: Path) -> dict[str, int]:
+    """Write the scale session to ``path`` through the core, in a few large commits."""
+    from facilitator.core.records import ActionPlan, Idea, Participant, Problem, Score, Unit
+    from facilitator.core.session import Session
+    from facilitator.core import funnel
+
+    session = Session.create(path, region="Kabupaten Uji Skala", date="2026-03-02",
+                             actor="scale@bench")
+    try:
+        units = [Unit(name=f"Dinas Nomor {n} Urusan {WORDS[n % len(WORDS)]}", short=f"D{n}")
+                 for n in range(UNITS)]
+        session.commit("units.add", units)
+        people = [Participant(name=f"Peserta {n} {WORDS[n % len(WORDS)].title()}",
+                              jabatan="Kepala Bidang", nip=f"19800101200501{n:04d}",
+                              unit_id=units[n % UNITS].id, attendance=["2026-03-02"])
+                  for n in range(PARTICIPANTS)]
+        session.commit("participants.add", people)
+        problems = [Problem(unit_id=unit.id, statement=f"Masalah {k} di {unit.name}",
+                            urgency=1 + k % 5, seriousness=1 + (k + 1) % 5, growth=1 + k % 3)
+                    for unit in units for k in range(PROBLEMS_PER_UNIT)]
+        session.commit("problems.add", problems)
+        ideas = []
+        for n in range(IDEAS):
+            problem = problems[n % len(problems)]
+            ideas.append(Idea(
+                title=f"Ide {n}: {WORDS[n % len(WORDS)]} {WORDS[(n * 7) % len(WORDS)]} "
+                      f"untuk warga {n % 97}",
+                description="Warga mendaftar dari rumah lewat SMS atau aplikasi.",
+                unit_id=problem.unit_id, problem_id=problem.id, initiator="opd"))
+        for start in range(0, IDEAS, 500):
+            session.commit("ideas.add", ideas[start:start + 500])
+        rubric = funnel.criteria(session)
+        scores = [Score(idea_id=idea.id, criterion=crit.key, rater="Juri 1",
+                        value=(1 if crit.gate else 1 + (n + k) % crit.scale_max))
+                  for n, idea in enumerate(ideas[:SCORED]) for k, crit in enumerate(rubric)]
+        session.commit("scores.add", scores)
+        plans = [ActionPlan(idea_id=idea.id, objective="Antrean lebih pendek",
+                            steps=[{"activity": f"Langkah {k}", "start": "2026-04-01",
+                                    "end": "2026-05-01", "budget": 0} for k in range(3)])
+                 for idea in ideas[:PLANS]]
+        session.commit("plans.add", plans)
+        return {"ideas": len(session.ideas()), "participants": len(session.all(Participant)),
+                "units": len(session.all(Unit)), "problems": len(problems),
+                "scores": len(scores), "plans": len(plans), "criteria": len(rubric)}
+    finally:
+        session.close()
+
+
+# -- measuring, in the child -------------------------------------------------------------------
+
+
+class FrameClock:
+    """Stamps every frame the app hands to the terminal (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self.frames: list[float] = []
+        self.cpu: list[float] = []
+        self.screens: list[Any] = []
+        self.event = asyncio.Event()
+
+    def install(self) -> None:
+        from textual.app import App
+
+        display = App._display
+        clock = self
+
+        def display_and_stamp(app: App, screen: Any, update: Any) -> None:
+            display(app, screen, update)
+            if update is None or app._batch_count or not app._running:
+                return
+            if hasattr(update, "render_segments"):
+                update.render_segments(app.console)
+            clock.frames.append(time.perf_counter())
+            clock.cpu.append(time.process_time())
+            clock.screens.append(screen)
+            clock.event.set()
+
+        App._display = display_and_stamp  # type: ignore[method-assign]
+
+    async def wait_quiet(self) -> float | None:
+        """Wait until no frame came for ``QUIET`` seconds; the time of the last frame."""
+        while True:
+            count = len(self.frames)
+            await asyncio.sleep(QUIET)
+            if len(self.frames) == count:
+                return self.frames[-1] if self.frames else None
+
+
+class Driver:
+    """Presses keys (or does what a key would) and times the frames that follow."""
+
+    def __init__(self, app: Any, clock: FrameClock) -> None:
+        self.app = app
+        self.clock = clock
+        self.samples: dict[str, list[tuple[float, float, float, str]]] = {
+            kind: [] for kind in KINDS}
+        self.no_frame: dict[str, int] = {kind: 0 for kind in KINDS}
+        self.slowest: dict[str, tuple[float, str]] = {}
+
+    async def settle(self) -> None:
+        """Untimed: clear the notifications and wait for the app to be quiet."""
+        self.app.clear_notifications()
+        await self.clock.wait_quiet()
+        self._no_blink()
+
+    def _no_blink(self) -> None:
+        from textual.widgets import Input
+
+        for widget in self.app.screen.query(Input):
+            widget.cursor_blink = False
+
+    async def timed(self, kind: str, what: str, act: Any, shows: Any = None) -> None:
+        """Run ``act`` (sends a key, or does what a key does) and time the frames after it;
+        ``shows``: the first frame that counts is the first of a screen it accepts."""
+        clock = self.clock
+        before = len(clock.frames)
+        clock.event.clear()
+        started, cpu = time.perf_counter(), time.process_time()
+        act()
+        deadline = started + NO_FRAME
+
+        def first_frame() -> int | None:
+            for n in range(before, len(clock.frames)):
+                if shows is None or shows(clock.screens[n]):
+                    return n
+            return None
+
+        while first_frame() is None and time.perf_counter() < deadline:
+            clock.event.clear()
+            try:
+                await asyncio.wait_for(clock.event.wait(), deadline - time.perf_counter())
+            except asyncio.TimeoutError:
+                break
+        at = first_frame()
+        if at is None:
+            self.no_frame[kind] += 1
+            await self.settle()
+            return
+        first = clock.frames[at]
+        last = await clock.wait_quiet()
+        sample = ((first - started) * 1000, ((last or first) - started) * 1000,
+                  (clock.cpu[at] - cpu) * 1000, what)
+        self.samples[kind].append(sample)
+        if sample[0] > self.slowest.get(kind, (-1.0, ""))[0]:
+            self.slowest[kind] = (sample[0], what)
+        self.app.clear_notifications()
+        if self.app._notifications:
+            await clock.wait_quiet()
+        self._no_blink()
+
+    async def key(self, kind: str, key: str, shows: Any = None, what: str = "") -> None:
+        """Press ``key`` as a terminal would send it."""
+        from textual import events
+        from textual.keys import _character_to_key
+
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        char = key if len(key) == 1 else None
+        event = events.Key(name, char)
+        event.set_sender(self.app)
+        await self.timed(kind, what or key, lambda: self.app._driver.send_message(event), shows)
+
+    async def stage(self, kind: str, number: str) -> None:
+        """Press a stage's number; the first frame that counts shows that stage, filled."""
+        from facilitator.app.screens.base import StageScreen
+        from facilitator.core.records import STAGES
+
+        stage = STAGES[int(number) - 1]
+        await self.key(kind, number, lambda screen: isinstance(screen, StageScreen)
+                       and screen.STAGE == stage and screen.body_ready, what=stage)
+        assert getattr(self.app.screen, "STAGE", "") == stage, (number, self.app.screen)
+
+
+async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
+    """The coach's tour of the app; the samples of each kind of key."""
+    from textual.widgets import TabbedContent
+
+    from facilitator.app.screens.base import StageScreen
+    from facilitator.app.widgets.score_grid import ScoreGrid
+    from facilitator.core.records import STAGES
+
+    driver = Driver(app, clock)
+    started = time.perf_counter()
+    async with app.run_test(size=app._scale_size) as pilot:
+        while not (isinstance(app.screen, StageScreen) and app.screen.body_ready):
+            await pilot.pause(0.01)
+        await driver.settle()
+        opened = (clock.frames[-1] - started) * 1000
+        first_stage = app.screen.STAGE
+
+        # Every stage screen, first visit, then each again.
+        first = str(STAGES.index(first_stage) + 1)
+        for number in "12345":
+            if number != first:
+                await driver.stage("screen_first", number)
+        for number in "12345":
+            await driver.stage("screen_again", number)
+
+        # Every tab of every stage screen.
+        for number in "12345":
+            await driver.stage("screen_again", number)
+            tabbed = app.screen.query(TabbedContent).first()
+            panes = [pane.id for pane in tabbed.query("TabPane")]
+            for pane in panes[1:] + panes[:1]:
+                def show(tabbed: Any = tabbed, pane: str = pane) -> None:
+                    tabbed.active = pane
+                await driver.timed("tab", f"{app.screen.STAGE}/{pane}", show)
+
+        # Diagnose: quick capture, then the list.
+        await driver.stage("screen_again", "2")
+        await driver.key("tab", "n")
+        for n in range(8):
+            for char in f"Ide baru {n} antrean":
+                await driver.key("capture_type", char)
+            await driver.key("capture_enter", "enter")
+        await driver.key("list_move", "escape")
+        table = app.screen.query_one("#ideas-table")
+        app.screen.set_focus(table)
+        table.move_cursor(row=0)
+        await driver.settle()
+        for key in ["down"] * 25 + ["pagedown"] * 3 + ["up"] * 10 + ["pageup"] * 2:
+            await driver.key("list_move", key)
+
+        # Design: the scoring grid (a score each criterion accepts), then the merge list.
+        await driver.stage("screen_again", "3")
+        design = app.screen
+        design.show_tab("scores")
+        await driver.settle()
+        grid = design.query_one(ScoreGrid)
+        design.set_focus(grid)
+        grid.move_cursor(row=SCORED + 5, col=0)  # among the ideas not scored yet
+        await driver.settle()
+        for n in range(40):
+            column = grid.cursor_column
+            digit = "1" if column.gate else str(1 + n % column.scale_max)
+            await driver.key("grid_score", digit)
+        for key in ["right"] * 6 + ["down"] * 15 + ["left"] * 6 + ["up"] * 8:
+            await driver.key("grid_move", key)
+        design.show_tab("ideas")
+        await driver.settle()
+        for key in ["down"] * 20 + ["up"] * 5:
+            await driver.key("merge_move", key)
+    return {"opened_ms": opened, "first_stage": first_stage, "samples": driver.samples,
+            "no_frame": driver.no_frame,
+            "slowest": {k: [round(v, 1), w] for k, (v, w) in driver.slowest.items()}}
+
+
+def peak_memory_mb() -> float | None:
+    """The process's peak resident memory in MB, or None where it cannot be read."""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        class Counters(ctypes.Structure):
+            _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD),
+                        ("PeakWorkingSetSize", ctypes.c_size_t),
+                        ("WorkingSetSize", ctypes.c_size_t),
+                        ("QuotaPeakPagedPoolUsage", ctypes.c_size_t),
+                        ("QuotaPagedPoolUsage", ctypes.c_size_t),
+                        ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t),
+                        ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+                        ("PagefileUsage", ctypes.c_size_t),
+                        ("PeakPagefileUsage", ctypes.c_size_t)]
+
+        try:
+            counters = Counters()
+            counters.cb = ctypes.sizeof(counters)
+            process = ctypes.windll.kernel32.GetCurrentProcess()
+            if not ctypes.windll.psapi.GetProcessMemoryInfo(process, ctypes.byref(counters),
+                                                            counters.cb):
+                return None
+            return counters.PeakWorkingSetSize / 2**20
+        except (AttributeError, OSError):
+            return None
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, else KB
+
+
+def child(path: str, out: str, size: str, trace: bool) -> None:
+    """Open the app on the session at ``path``, drive it, and write the figures to ``out``."""
+    if trace:
+        import tracemalloc
+
+        tracemalloc.start()
+    from facilitator.app import FacilitatorApp
+    from facilitator.core.session import Session
+    from facilitator.settings import Settings
+
+    clock = FrameClock()
+    clock.install()
+    folder = Path(path).parent
+    opened = time.perf_counter()
+    session = Session.open(path, actor="scale@bench")
+    load_ms = (time.perf_counter() - opened) * 1000
+    app = FacilitatorApp(Settings(sessions_dir=folder / "sessions", lang="id"), session=session)
+    width, height = (int(n) for n in size.lower().split("x"))
+    app._scale_size = (width, height)
+    try:
+        result = asyncio.run(drive(app, clock, folder))
+    finally:
+        session.close()
+    result["load_ms"] = load_ms
+    result["peak_rss_mb"] = peak_memory_mb()
+    if trace:
+        import tracemalloc
+
+        result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    Path(out).write_text(json.dumps(result), encoding="utf-8")
+
+
+# -- the report, in the parent -----------------------------------------------------------------
+
+
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes) on Unix, else ''."""
+    try:
+        return " ".join(f"{n:.2f}" for n in os.getloadavg())
+    except (AttributeError, OSError):
+        return "n/a"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def run_child(path: Path, size: str, trace: bool) -> dict[str, Any]:
+    out = path.with_suffix(".result.json")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    command = [sys.executable, __file__, "--child", str(path), str(out), size]
+    if trace:
+        command.append("--tracemalloc")
+    proc = subprocess.run(command, capture_output=True, env=env, timeout=CHILD_TIMEOUT)
+    if proc.returncode != 0 or not out.exists():
+        raise SystemExit("the app did not finish the tour:\n"
+                         + proc.stderr.decode("utf-8", "replace")[-4000:])
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="100x30", help="terminal size, COLSxROWS (100x30)")
+    parser.add_argument("--dir", type=Path, default=None, help="where the scratch session goes")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also report Python's own peak allocation (slows the timings)")
+    parser.add_argument("--child", nargs=3, metavar=("SESSION", "OUT", "SIZE"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child, trace=args.tracemalloc)
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="facilitator-scale-", dir=args.dir) as scratch:
+        path = Path(scratch) / "scale.json"
+        started = time.perf_counter()
+        counts = build_session(path)
+        built = time.perf_counter() - started
+        file_mb = path.stat().st_size / 2**20
+        print(f"facilitator scale benchmark · Python {sys.version.split()[0]} · {sys.platform}"
+              f" · {os.cpu_count()} CPUs · {args.size}")
+        print(f"session: {counts['ideas']} ideas, {counts['participants']} participants, "
+              f"{counts['units']} units, {counts['problems']} problems, {counts['scores']} "
+              f"scores, {counts['plans']} plans; {file_mb:.1f} MB, built in {built:.1f} s")
+        result = run_child(path, args.size, args.tracemalloc)
+
+    print(f"\nopened on {result['first_stage']}: session read in {result['load_ms']:.0f} ms, "
+          f"first complete frame after {result['opened_ms']:.0f} ms")
+    print(f"\nkey press to next frame (ms), and to settled (the last frame of what it set off); "
+          f"CPU: the median CPU time\nthe process used from the key to its next frame (on a busy "
+          f"machine the wall times wait for a core; load {load_average()}):")
+    print(f"  {'':36} {'n':>4} {'median':>7} {'p95':>7} {'max':>7}   {'settled':>7} {'p95':>7}"
+          f"   {'CPU':>5}")
+    figures: dict[str, dict[str, float]] = {}
+    everything: list[float] = []
+    for kind in KINDS:
+        samples = result["samples"][kind]
+        if not samples:
+            continue
+        first = [s[0] for s in samples]
+        settled = [s[1] for s in samples]
+        cpu = [s[2] for s in samples]
+        everything += first
+        figures[kind] = {"n": len(first), "median": statistics.median(first),
+                         "p95": percentile(first, 0.95), "max": max(first),
+                         "settled_median": statistics.median(settled),
+                         "settled_p95": percentile(settled, 0.95),
+                         "cpu_median": statistics.median(cpu)}
+        f = figures[kind]
+        mark = "ok" if f["median"] <= KEY_TARGET_MS else "MISSED"
+        missed = result["no_frame"][kind]
+        print(f"  {LABELS[kind]:36} {f['n']:4d} {f['median']:7.1f} {f['p95']:7.1f} "
+              f"{f['max']:7.1f}   {f['settled_median']:7.1f} {f['settled_p95']:7.1f}   "
+              f"{f['cpu_median']:5.1f}   "
+              f"{mark}{f'  ({missed} drew nothing)' if missed else ''}")
+    overall = statistics.median(everything)
+    worst = max(f["median"] for f in figures.values())
+    print(f"  {'every key press':36} {len(everything):4d} {overall:7.1f} "
+          f"{percentile(everything, 0.95):7.1f} {max(everything):7.1f}")
+    print(f"  target: the median of every kind <= {KEY_TARGET_MS:g} ms (worst kind "
+          f"{worst:.1f} ms)   {'ok' if worst <= KEY_TARGET_MS else 'MISSED'}")
+    print("  each stage's first visit: " + ", ".join(
+        f"{what} {ms:.0f} ms (CPU {cpu:.0f})"
+        for ms, _settled, cpu, what in result["samples"]["screen_first"]))
+    print("  slowest of each kind: " + "; ".join(
+        f"{kind} {ms} ms ({what})" for kind, (ms, what) in result["slowest"].items()))
+
+    memory = result["peak_rss_mb"]
+    if memory is None:
+        print("\npeak memory: cannot be read on this platform")
+        memory_ok = None
+    else:
+        memory_ok = memory <= MEMORY_TARGET_MB
+        print(f"\npeak memory (resident, whole process): {memory:.0f} MB   target <= "
+              f"{MEMORY_TARGET_MB:g} MB   {'ok' if memory_ok else 'MISSED'}")
+    if "tracemalloc_peak_mb" in result:
+        print(f"  Python allocations at their peak (tracemalloc): "
+              f"{result['tracemalloc_peak_mb']:.0f} MB")
+
+    print(json.dumps({
+        "session": counts,
+        "size": args.size,
+        "opened_ms": round(result["opened_ms"], 1),
+        "keys": {k: {n: round(v, 1) if isinstance(v, float) else v for n, v in f.items()}
+                 for k, f in figures.items()},
+        "key_median_ms": round(overall, 1),
+        "worst_kind_median_ms": round(worst, 1),
+        "no_frame": result["no_frame"],
+        "peak_rss_mb": None if memory is None else round(memory, 1),
+        "tracemalloc_peak_mb": (round(result["tracemalloc_peak_mb"], 1)
+                                if "tracemalloc_peak_mb" in result else None),
+        "targets": {"key_median_ms": KEY_TARGET_MS, "memory_mb": MEMORY_TARGET_MB},
+        "ok": worst <= KEY_TARGET_MS and memory_ok is not False,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
