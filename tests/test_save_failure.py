@@ -315,6 +315,10 @@ async def test_typing_on_a_full_disk_keeps_the_idea_and_save_as_carries_it_over(
         full = "Disk penuh" if lang == "id" else "The disk is full"
         notice = next(m for m in messages(app) if full in m)
         assert "ctrl+s" in notice and str(first) in notice
+        # The capture line under the field must not claim the idea was saved.
+        status = str(app.screen.query_one("#capture-status").render())
+        assert ("BELUM TERSIMPAN" if lang == "id" else "NOT SAVED") in status
+        assert "Posyandu digital" in status
         # Working on is fine: a second idea, and the notice is not repeated for it.
         await capture(pilot, "Bank sampah")
         assert table_titles(app)[-2:] == ["Posyandu digital", "Bank sampah"]

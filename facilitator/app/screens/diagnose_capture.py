@@ -466,7 +466,12 @@ class IdeasPane(TabPane):
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         count = integer(len(session.ideas()))
         other = session.get(Idea, captured.similar[0][0]) if captured.similar else None
-        if other is not None:
+        if session.unsaved:
+            # The disk refused it: kept in the app only, and the line must not say "saved".
+            line.append("⚠ ", style="bold red")
+            line.append(t("diagnose.capture.kept", count=count, key="ctrl+s"), style="bold red")
+            line.append(" " + quote(captured.idea.title, 48))
+        elif other is not None:
             # At 80 columns the look-alike's title is what the coach needs to see first.
             line.append("⚠ ", style="bold yellow")
             more = len(captured.similar) - 1
