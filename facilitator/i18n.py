@@ -139,6 +139,9 @@ def t(key: str, /, **params: Any) -> str:
 
 def t_in(lang: str, key: str, /, **params: Any) -> str:
     """Like :func:`t`, in a given language (e.g. a commitment printed in English)."""
+    if params.get("count") == 1:
+        # English says "1 idea" but "2 ideas"; a key may have a "_one" twin for the singular.
+        key = key + "_one" if key + "_one" in catalog(lang) else key
     text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key, key)

@@ -83,3 +83,14 @@ def test_the_shipped_catalog_reads_the_same_from_the_cache_and_from_the_yaml():
         files = i18n.source_files(i18n.LOCALES, lang)
         assert i18n.catalog(lang) == i18n.parse_catalog(
             [path.read_text("utf-8") for path in files])
+
+
+def test_english_says_one_idea_and_two_ideas():
+    """A key with a "_one" twin takes it for a count of one (English plurals); Indonesian has
+    no plural, so both say "ide"."""
+    i18n.set_language("en")
+    assert i18n.t("app.progress.diagnose", count=1) == "1 idea"
+    assert i18n.t("app.progress.diagnose", count=2) == "2 ideas"
+    i18n.set_language("id")
+    assert i18n.t("app.progress.diagnose", count=1) == "1 ide"
+    assert i18n.t("app.progress.diagnose", count=2) == "2 ide"
