@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from pathlib import Path
 
 import pytest
@@ -21,14 +19,6 @@ from facilitator.core.session import Session
 from facilitator.settings import Settings
 
 SIZE = (80, 24)
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 def build_session(path: Path, *, region: str = "Kabupaten Sorong", units: int = 3,
@@ -67,7 +57,6 @@ def messages(app: FacilitatorApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-@run_async
 async def test_the_app_opens_on_the_stage_the_session_has_reached(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -80,7 +69,6 @@ async def test_the_app_opens_on_the_stage_the_session_has_reached(tmp_path, sess
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
-@run_async
 async def test_keys_one_to_five_jump_to_each_stage(tmp_path, session, size):
     app = make_app(tmp_path, session)
     async with app.run_test(size=size) as pilot:
@@ -93,7 +81,6 @@ async def test_keys_one_to_five_jump_to_each_stage(tmp_path, session, size):
             assert current == [stage]
 
 
-@run_async
 async def test_a_digit_or_q_typed_into_a_field_stays_in_the_field(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -110,7 +97,6 @@ async def test_a_digit_or_q_typed_into_a_field_stays_in_the_field(tmp_path, sess
         assert len(session.ideas()) == 5  # ctrl+z in a field never takes back a saved change
 
 
-@run_async
 async def test_clicking_a_stage_in_the_bar_opens_it(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -120,7 +106,6 @@ async def test_clicking_a_stage_in_the_bar_opens_it(tmp_path, session):
         assert app.current_mode == "deliver"
 
 
-@run_async
 async def test_question_mark_shows_the_keys_of_the_screen(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -136,7 +121,6 @@ async def test_question_mark_shows_the_keys_of_the_screen(tmp_path, session):
         assert isinstance(app.screen, StageScreen)
 
 
-@run_async
 async def test_ctrl_z_undoes_the_last_change_and_says_what_it_was(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -153,7 +137,6 @@ async def test_ctrl_z_undoes_the_last_change_and_says_what_it_was(tmp_path, sess
         assert "Dibatalkan: tambah ide «Posyandu [b]Digital[/b]»" in messages(app)
 
 
-@run_async
 async def test_ctrl_z_with_nothing_left_to_undo_says_so(tmp_path):
     fresh = Session.create(tmp_path / "baru.json", region="Kota Banjar")
     app = make_app(tmp_path, fresh)
@@ -166,7 +149,6 @@ async def test_ctrl_z_with_nothing_left_to_undo_says_so(tmp_path):
         fresh.close()
 
 
-@run_async
 async def test_a_read_only_session_is_marked_and_explained(tmp_path, session):
     viewer = Session.open(session.path)  # the fixture's copy holds the lock
     assert viewer.readonly
@@ -187,7 +169,6 @@ async def test_a_read_only_session_is_marked_and_explained(tmp_path, session):
         viewer.close()
 
 
-@run_async
 async def test_switching_language_relabels_the_frame_and_every_stage(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -211,7 +192,6 @@ async def test_switching_language_relabels_the_frame_and_every_stage(tmp_path, s
     assert load_preferences(tmp_path)["lang"] == "id"
 
 
-@run_async
 async def test_a_change_made_elsewhere_shows_when_a_stage_is_shown_again(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -223,7 +203,6 @@ async def test_a_change_made_elsewhere_shows_when_a_stage_is_shown_again(tmp_pat
         assert "4 OPD" in tab_text(app, "drumup")
 
 
-@run_async
 async def test_the_palette_goes_to_a_stage(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -236,7 +215,6 @@ async def test_the_palette_goes_to_a_stage(tmp_path, session):
         assert app.current_mode == "display"
 
 
-@run_async
 async def test_the_projector_theme_is_offered_and_remembered(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -251,7 +229,6 @@ async def test_the_projector_theme_is_offered_and_remembered(tmp_path, session):
     assert load_preferences(tmp_path) == {"theme": "proyektor"}
 
 
-@run_async
 async def test_q_quits(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -282,7 +259,6 @@ def test_the_stage_bar_reads_the_funnel_and_keeps_it_short():
     assert stage_progress("display", figures) == "3 catatan"
 
 
-@run_async
 async def test_the_header_shows_a_region_literally(tmp_path):
     odd = build_session(tmp_path / "odd.json", region="Kota [b]Banjar[/b] [link=x]")
     app = make_app(tmp_path, odd)
@@ -295,7 +271,6 @@ async def test_the_header_shows_a_region_literally(tmp_path):
         odd.close()
 
 
-@run_async
 async def test_a_funnel_round_shows_in_the_stage_bar(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -310,7 +285,6 @@ async def test_a_funnel_round_shows_in_the_stage_bar(tmp_path, session):
         assert app.screen.query_one(StageBar)
 
 
-@run_async
 async def test_a_long_region_name_wins_over_the_app_name_at_80_columns(tmp_path):
     long = build_session(tmp_path / "long.json",
                          region="Kabupaten Kepulauan Siau Tagulandang Biaro")
@@ -327,7 +301,6 @@ async def test_a_long_region_name_wins_over_the_app_name_at_80_columns(tmp_path)
         long.close()
 
 
-@run_async
 async def test_the_palette_switches_the_language(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -341,7 +314,6 @@ async def test_the_palette_switches_the_language(tmp_path, session):
         assert "5 ideas" in tab_text(app, "diagnose") and "Undo" in footer_text(app)
 
 
-@run_async
 async def test_undoing_a_screening_round_is_named_in_the_users_words(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -373,7 +345,6 @@ class _Frames:
         app._display = spy  # type: ignore[method-assign]
 
 
-@run_async
 async def test_the_first_frame_shows_the_frame_and_the_stage_follows(tmp_path, session):
     app = make_app(tmp_path, session)
     frames = _Frames(app)
@@ -386,7 +357,6 @@ async def test_the_first_frame_shows_the_frame_and_the_stage_follows(tmp_path, s
         assert "5 ide" in tab_text(app, "diagnose") and "Urungkan" in footer_text(app)
 
 
-@run_async
 async def test_a_stage_opened_with_its_key_is_shown_whole(tmp_path, session):
     app = make_app(tmp_path, session)
     async with app.run_test(size=SIZE) as pilot:
@@ -402,7 +372,6 @@ def footer_keys(app: FacilitatorApp) -> list:
     return list(app.screen.query_one(Footer).query("FooterKey"))
 
 
-@run_async
 async def test_the_keys_row_is_kept_when_nothing_changed_and_relabelled_when_it_did(
         tmp_path, session):
     app = make_app(tmp_path, session)
@@ -444,7 +413,6 @@ class _PaletteProbeScreen(StageScreen):
         self.greeted += 1
 
 
-@run_async
 async def test_the_palette_offers_the_screens_own_actions_and_runs_them(tmp_path, session):
     from facilitator.app.commands import screen_commands
 
@@ -466,7 +434,6 @@ async def test_the_palette_offers_the_screens_own_actions_and_runs_them(tmp_path
         assert app.screen is probe and probe.greeted == 1
 
 
-@run_async
 async def test_the_palette_on_the_session_list_offers_a_new_session(tmp_path):
     from facilitator.app.screens.new_session import NewSessionDialog
 

@@ -3,8 +3,6 @@ rounds through their preview, override with a reason, settle a tie, undo, read t
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import random
 from pathlib import Path
 
@@ -30,16 +28,10 @@ from facilitator.core.stats import stats
 from facilitator.demo import write_demo
 from facilitator.settings import Settings
 
+from pilot_keys import shown
+
 SIZE = (80, 24)
 MARKUP = "[bold]Ide[/bold] [link=x]y[/link]"
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 @pytest.fixture
@@ -87,11 +79,6 @@ def expected_mean(session: Session, idea_id: str) -> float | None:
         total += crit.weight * mean
         weights += crit.weight
     return round(total / weights, 2) if weights else None
-
-
-def shown(widget) -> str:
-    """The text a widget shows."""
-    return str(widget.render())
 
 
 def shown_number(text: str) -> float:
@@ -166,7 +153,6 @@ def test_design_tab_snapshot(snap_compare, tmp_path, demo, tab):
 
 # -- scoring -------------------------------------------------------------------------------------
 
-@run_async
 async def test_scoring_by_keyboard_records_every_score_and_shows_the_weighted_mean(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -222,7 +208,6 @@ async def test_scoring_by_keyboard_records_every_score_and_shows_the_weighted_me
         assert shown_number(grid.cell_text(idea, MEAN).plain) == expected_mean(demo, idea)
 
 
-@run_async
 async def test_a_rater_far_from_the_others_is_flagged(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -245,7 +230,6 @@ async def test_a_rater_far_from_the_others_is_flagged(tmp_path, demo):
         assert "penilai berbeda jauh" in screen.query_one("#score-idea").text.plain
 
 
-@run_async
 async def test_g_goes_to_the_next_cell_the_rater_has_not_scored(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -264,7 +248,6 @@ async def test_g_goes_to_the_next_cell_the_rater_has_not_scored(tmp_path, demo):
 
 # -- the rubric ----------------------------------------------------------------------------------
 
-@run_async
 async def test_editing_a_weight_changes_the_means_the_grid_shows(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -295,7 +278,6 @@ async def test_editing_a_weight_changes_the_means_the_grid_shows(tmp_path, demo)
 
 # -- dot votes -----------------------------------------------------------------------------------
 
-@run_async
 async def test_dot_tallies_are_typed_per_table(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -327,7 +309,6 @@ async def test_dot_tallies_are_typed_per_table(tmp_path, demo):
 
 # -- rounds --------------------------------------------------------------------------------------
 
-@run_async
 async def test_a_round_is_previewed_overridden_with_a_reason_confirmed_and_undone(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -381,7 +362,6 @@ async def test_a_round_is_previewed_overridden_with_a_reason_confirmed_and_undon
         assert [len(r.kept) for r in demo.rounds()] == [52, 41]
 
 
-@run_async
 async def test_a_tie_at_the_cut_is_shown_and_settled_by_the_coach(tmp_path):
     session, ideas = lab_session(tmp_path / "tie.json", 5, units=1)
     score_everything(session, dict(zip([i.id for i in ideas], [5, 4, 3, 3, 1])))
@@ -410,7 +390,6 @@ async def test_a_tie_at_the_cut_is_shown_and_settled_by_the_coach(tmp_path):
         session.close()
 
 
-@run_async
 async def test_the_coachs_own_pick_is_made_with_space(tmp_path):
     session, ideas = lab_session(tmp_path / "pick.json", 4, units=2)
     app = make_app(tmp_path, session)
@@ -430,7 +409,6 @@ async def test_the_coachs_own_pick_is_made_with_space(tmp_path):
         session.close()
 
 
-@run_async
 async def test_64_proposals_become_41_in_two_rounds_run_from_the_app(tmp_path):
     session, ideas = lab_session(tmp_path / "lab.json", 64)
     rng = random.Random(64)
@@ -466,7 +444,6 @@ async def test_64_proposals_become_41_in_two_rounds_run_from_the_app(tmp_path):
         session.close()
 
 
-@run_async
 async def test_268_ideas_become_104_by_top_score_from_the_app(tmp_path):
     session, ideas = lab_session(tmp_path / "banjar.json", 268, units=40)
     values = {idea.id: 1 + (n * 37 % 268) / 67 for n, idea in enumerate(ideas)}
@@ -493,7 +470,6 @@ async def test_268_ideas_become_104_by_top_score_from_the_app(tmp_path):
 
 # -- merging -------------------------------------------------------------------------------------
 
-@run_async
 async def test_two_ideas_are_merged_with_an_edited_title_and_unmerged_exactly(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -540,7 +516,6 @@ async def test_two_ideas_are_merged_with_an_edited_title_and_unmerged_exactly(tm
                 old.title, old.description, old.status, old.merged_into, old.unit_id)
 
 
-@run_async
 async def test_suggested_duplicates_are_confirmed_by_the_coach(tmp_path):
     session, _ = lab_session(tmp_path / "dup.json", 0, units=1)
     unit = session.all(Unit)[0]
@@ -576,7 +551,6 @@ async def test_suggested_duplicates_are_confirmed_by_the_coach(tmp_path):
 
 # -- the why-report ------------------------------------------------------------------------------
 
-@run_async
 async def test_the_why_report_shows_every_path_and_is_exported(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -605,7 +579,6 @@ async def test_the_why_report_shows_every_path_and_is_exported(tmp_path, demo):
         assert app.screen is screen
 
 
-@run_async
 async def test_the_design_stage_reads_in_english(tmp_path, demo):
     app = make_app(tmp_path, demo, lang="en")
     try:
@@ -630,7 +603,6 @@ async def test_the_design_stage_reads_in_english(tmp_path, demo):
 
 # -- the plans tab and a long rubric ---------------------------------------------------------------
 
-@run_async
 async def test_enter_or_a_click_on_a_plan_opens_it_in_the_plan_editor(tmp_path, demo):
     from facilitator.app.screens.plan_editor import PlanEditorScreen
     from facilitator.core.records import ActionPlan
@@ -677,7 +649,6 @@ def headers(grid: ScoreGrid) -> list[str]:
     return header_text(grid).replace("‹", " ‹ ").replace("›", " › ").split()
 
 
-@run_async
 async def test_the_grid_scrolls_sideways_to_the_last_of_fourteen_criteria(tmp_path):
     session, ideas = lab_session(tmp_path / "long.json", 5)
     try:

@@ -4,8 +4,6 @@ grouped, edited and undone, problems scored with USG, and lists imported with a 
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -26,6 +24,8 @@ from facilitator.core.text import MAX_TITLE
 from facilitator.demo import write_demo
 from facilitator.settings import Settings
 
+from pilot_keys import shown, type_fast
+
 SIZE = (80, 24)
 WIT = timezone(timedelta(hours=9))
 UNITS = [
@@ -42,13 +42,6 @@ UNITS = [
     ("Distrik Salawati", "Salawati"), ("Kelurahan Malawele", "Malawele"),
     ("Perumda Air Minum", "PDAM"),
 ]
-
-
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 @pytest.fixture(autouse=True)
@@ -90,37 +83,8 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*("space" if ch == " " else ch for ch in text))
 
 
-async def type_fast(pilot, text: str, *then: str) -> None:
-    """Type as a fast typist does: every key is queued at once (``pilot.press`` waits for the
-    app to go idle after each key, which on a busy machine takes a tenth of a second), then wait
-    until the app has handled them all. The keys travel the same way: driver, app, focus."""
-    import unicodedata
-
-    from textual import events
-    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-
-    app = pilot.app
-    for key in [*text, *then]:
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
-    for _ in range(3):
-        await pilot.pause()
-
-
-def shown(widget) -> str:
-    return str(widget.render())
-
-
 # -- quick capture ---------------------------------------------------------------------------------
 
-@run_async
 async def test_sixty_four_ideas_over_twenty_four_units_through_the_keyboard(tmp_path, lab):
     """Sorong 2021: 64 proposals from 24 OPD. Each idea costs its title and one Enter; the unit
     is switched from the title field with ctrl+o (a few letters) or an @ prefix."""
@@ -150,7 +114,7 @@ async def test_sixty_four_ideas_over_twenty_four_units_through_the_keyboard(tmp_
                 keys += [*((prefix if k == 0 else "") + title), "enter"]
                 extra_keys += 1
             # Typed straight on, as fast as the keys come: each Enter takes its own title.
-            await type_fast(pilot, "", *keys)
+            await type_fast(pilot, *keys)
         assert extra_keys == 64  # one Enter per idea, nothing else while the unit stays
         await pilot.pause()
 
@@ -170,7 +134,6 @@ async def test_sixty_four_ideas_over_twenty_four_units_through_the_keyboard(tmp_
         assert sum(1 for e in lab.all(AuditEntry) if e.action == "ideas.add") == 64
 
 
-@run_async
 async def test_the_context_line_says_where_the_next_idea_goes_and_pickers_change_it(tmp_path,
                                                                                      lab):
     health = next(u for u in lab.all(Unit) if u.short == "Dinkes")
@@ -219,7 +182,6 @@ async def test_the_context_line_says_where_the_next_idea_goes_and_pickers_change
         assert "Bagian Organisasi" in shown(pane.query_one("#capture-context"))
 
 
-@run_async
 async def test_look_alikes_are_kept_and_flagged_and_long_titles_cut_with_a_notice(tmp_path,
                                                                                  demo):
     app = make_app(tmp_path, demo)
@@ -242,7 +204,6 @@ async def test_look_alikes_are_kept_and_flagged_and_long_titles_cut_with_a_notic
                    for n in app._notifications)
 
 
-@run_async
 async def test_what_the_room_types_shows_literally_and_keeps_the_layout(tmp_path, lab):
     hostile = ["[bold]Posyandu[/bold] [link=http://x]klik[/link]", "Bank sampah 🚮 [x]",
                "\\[red]esc", "ide " + "sangat panjang " * 20]
@@ -267,7 +228,6 @@ async def test_what_the_room_types_shows_literally_and_keeps_the_layout(tmp_path
         assert any("[bold]Posyandu[/bold]" in line for line in lines)
 
 
-@run_async
 async def test_the_list_filters_sorts_groups_edits_and_deletes_with_undo(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -314,7 +274,6 @@ async def test_the_list_filters_sorts_groups_edits_and_deletes_with_undo(tmp_pat
         assert len(demo.ideas()) == 64 and table.row_count == 1
 
 
-@run_async
 async def test_a_pasted_list_is_one_idea_per_line_and_a_unit_row_sends_ideas_there(tmp_path,
                                                                                    lab):
     from textual import events
@@ -339,7 +298,6 @@ async def test_a_pasted_list_is_one_idea_per_line_and_a_unit_row_sends_ideas_the
         assert counts.get_row(unit.id)[1].plain == "3"
 
 
-@run_async
 async def test_a_change_of_language_keeps_the_capture_where_it_was(tmp_path, lab):
     app = make_app(tmp_path, lab)
     async with app.run_test(size=SIZE) as pilot:
@@ -356,7 +314,6 @@ async def test_a_change_of_language_keeps_the_capture_where_it_was(tmp_path, lab
         assert [(i.title, i.unit_id) for i in lab.ideas()] == [("Bank sampah", social.id)]
 
 
-@run_async
 async def test_ctrl_z_in_the_empty_title_field_takes_the_last_idea_back(tmp_path, lab):
     app = make_app(tmp_path, lab)
     async with app.run_test(size=SIZE) as pilot:
@@ -384,7 +341,6 @@ async def capture_times(pilot, pane, count: int = 7) -> list[float]:
     return sorted(timings)
 
 
-@run_async
 async def test_capture_stays_fast_at_three_thousand_ideas(tmp_path, lab):
     """A capture must not slow down as the list grows: the table is patched, not refilled, and
     the duplicate check skips what cannot match. Measured against the same app nearly empty, so
@@ -407,7 +363,6 @@ async def test_capture_stays_fast_at_three_thousand_ideas(tmp_path, lab):
 
 # -- problems and USG ------------------------------------------------------------------------------
 
-@run_async
 async def test_the_demo_problems_show_ranked_by_usg_per_unit(tmp_path, demo):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -423,7 +378,6 @@ async def test_the_demo_problems_show_ranked_by_usg_per_unit(tmp_path, demo):
                 assert scores[before] >= scores[after]
 
 
-@run_async
 async def test_a_problem_is_added_and_scored_in_its_dialog(tmp_path, lab):
     app = make_app(tmp_path, lab)
     async with app.run_test(size=SIZE) as pilot:
@@ -466,7 +420,6 @@ async def import_file(pilot, path) -> ImportDialog:
     return dialog
 
 
-@run_async
 async def test_import_ideas_with_semicolons_a_bom_and_bad_rows_after_a_preview(tmp_path, lab):
     lab.add(Idea(title="Posyandu Digital"))
     path = tmp_path / "ide.csv"
@@ -497,7 +450,6 @@ async def test_import_ideas_with_semicolons_a_bom_and_bad_rows_after_a_preview(t
         assert len(lab.ideas()) == 1  # one import, one undo
 
 
-@run_async
 async def test_import_three_thousand_rows_previews_the_first_and_adds_all(tmp_path, lab):
     path = tmp_path / "besar.csv"
     path.write_text("judul,opd\n" + "".join(f"Ide nomor {n},Dinkes\n" for n in range(3000)),
@@ -514,7 +466,6 @@ async def test_import_three_thousand_rows_previews_the_first_and_adds_all(tmp_pa
         assert len(lab.ideas()) == 3000 and pane.table.row_count == 3000
 
 
-@run_async
 async def test_import_problems_from_xlsx_and_a_file_that_cannot_be_read(tmp_path, lab):
     from openpyxl import Workbook
 

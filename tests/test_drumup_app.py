@@ -4,8 +4,6 @@ notes for the minutes with a speaker that stays, and the opening commitment."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -22,15 +20,10 @@ from facilitator.core.session import Session
 from facilitator.demo import write_demo
 from facilitator.settings import Settings
 
+from pilot_keys import shown, type_fast
+
 WIT = timezone(timedelta(hours=9))
 DAY = "2021-06-17"
-
-
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 class Clock:
@@ -92,34 +85,6 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*("space" if ch == " " else ch for ch in text))
 
 
-async def type_fast(pilot, *keys: str) -> None:
-    """Type as a fast typist does: every key is queued at once (``pilot.press`` waits for the
-    app to go idle after each key, which on a busy machine takes a tenth of a second), then wait
-    until the app has handled them all. The keys travel the same way: driver, app, focus."""
-    import unicodedata
-
-    from textual import events
-    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-
-    app = pilot.app
-    for key in keys:
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
-    for _ in range(3):
-        await pilot.pause()
-
-
-def shown(widget) -> str:
-    return str(widget.render())
-
-
 async def fill(pilot, dialog: FormDialog, **values: str) -> None:
     for name, value in values.items():
         widget = dialog.query_one(f"#field-{name}")
@@ -132,7 +97,6 @@ async def fill(pilot, dialog: FormDialog, **values: str) -> None:
 
 # -- the demo's Drum-Up ----------------------------------------------------------------------------
 
-@run_async
 async def test_the_demo_shows_its_roster_people_run_sheet_and_notes(tmp_path, demo, clock):
     app = make_app(tmp_path, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -156,7 +120,6 @@ async def test_the_demo_shows_its_roster_people_run_sheet_and_notes(tmp_path, de
 
 # -- the lab's details and the roster --------------------------------------------------------------
 
-@run_async
 async def test_the_lab_details_are_edited_in_a_dialog_that_checks_them(tmp_path, lab, clock):
     app = make_app(tmp_path, lab)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -187,7 +150,6 @@ async def test_the_lab_details_are_edited_in_a_dialog_that_checks_them(tmp_path,
         assert "ide 0/64" in shown(screen.query_one("#lab-targets"))
 
 
-@run_async
 async def test_units_are_added_edited_removed_and_restored(tmp_path, lab, clock):
     app = make_app(tmp_path, lab)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -226,7 +188,6 @@ async def test_units_are_added_edited_removed_and_restored(tmp_path, lab, clock)
         assert len(lab.all(Unit)) == 2 and table.row_count == 2
 
 
-@run_async
 async def test_units_are_imported_from_yaml_after_a_preview(tmp_path, lab, clock, monkeypatch):
     (tmp_path / "opd.yaml").write_text(
         "opd:\n  - {nama: Dinas Kesehatan, singkatan: Dinkes}\n  - {nama: Distrik Aimas}\n",
@@ -254,7 +215,6 @@ async def test_units_are_imported_from_yaml_after_a_preview(tmp_path, lab, clock
 
 # -- the check-in ----------------------------------------------------------------------------------
 
-@run_async
 async def test_a_hundred_people_are_checked_in_by_typing_part_of_their_names(tmp_path, lab,
                                                                              clock):
     people = [Participant(name=f"Peserta {chr(65 + n // 26)}{chr(65 + n % 26)} Sorong",
@@ -282,7 +242,6 @@ async def test_a_hundred_people_are_checked_in_by_typing_part_of_their_names(tmp
         assert "batal hadir" in shown(screen.query_one("#attendance"))
 
 
-@run_async
 async def test_arrows_pick_among_several_matches_and_ctrl_n_changes_the_day(tmp_path, lab,
                                                                            clock):
     lab.edit(lab.lab, dates=["2021-06-16", DAY, "2021-06-18"])
@@ -306,7 +265,6 @@ async def test_arrows_pick_among_several_matches_and_ctrl_n_changes_the_day(tmp_
 
 # -- the run-sheet and its countdown ---------------------------------------------------------------
 
-@run_async
 async def test_the_countdown_runs_in_the_header_of_every_screen_and_rings_once_at_zero(
         tmp_path, lab, clock):
     rings: list[int] = []
@@ -361,7 +319,6 @@ async def test_the_countdown_runs_in_the_header_of_every_screen_and_rings_once_a
         assert "▶ 20:00" in shown(other)
 
 
-@run_async
 async def test_agenda_items_are_added_after_the_last_and_filled_from_the_template(tmp_path, lab,
                                                                                   clock):
     lab.edit(lab.lab, dates=[DAY, "2021-06-18"])
@@ -395,7 +352,6 @@ async def test_agenda_items_are_added_after_the_last_and_filled_from_the_templat
 
 # -- notes and the opening commitment --------------------------------------------------------------
 
-@run_async
 async def test_notes_are_time_stamped_and_the_speaker_stays_until_changed(tmp_path, lab, clock):
     app = make_app(tmp_path, lab)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -422,7 +378,6 @@ async def test_notes_are_time_stamped_and_the_speaker_stays_until_changed(tmp_pa
         assert text.value == ""
 
 
-@run_async
 async def test_the_opening_commitment_records_the_head_and_the_heads_of_units(tmp_path, lab,
                                                                              clock):
     health = lab.add(Unit(name="Dinas Kesehatan"))
@@ -443,7 +398,6 @@ async def test_the_opening_commitment_records_the_head_and_the_heads_of_units(tm
         assert tabs.get_tab("tab-opening").label.plain == "Komitmen (2)"
 
 
-@run_async
 async def test_drumup_reads_in_english(tmp_path, demo, clock):
     app = make_app(tmp_path, demo, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,9 +3,7 @@ reads where the files went; a failure says why and loses nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import errno
-import functools
 import hashlib
 import json
 import os
@@ -24,14 +22,6 @@ from facilitator.export import format_names, load_export
 from facilitator.export.bundle import MANIFEST
 from facilitator.settings import Settings
 from facilitator.store import Store
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 @pytest.fixture
@@ -80,7 +70,6 @@ def text_of(dialog: ExportDialog, widget_id: str) -> str:
     return str(dialog.query_one(f"#{widget_id}").render())
 
 
-@run_async
 async def test_the_coach_exports_the_bundle_and_sees_where_it_went(sessions, demo):
     progress: list[tuple[int, int, str]] = []
 
@@ -116,7 +105,6 @@ async def test_the_coach_exports_the_bundle_and_sees_where_it_went(sessions, dem
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
-@run_async
 async def test_an_export_from_the_app_becomes_the_same_session_again(sessions, demo, fmt):
     app = make_app(sessions, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -135,7 +123,6 @@ async def test_an_export_from_the_app_becomes_the_same_session_again(sessions, d
         again.close()
 
 
-@run_async
 async def test_a_folder_typed_in_is_used(sessions, demo, tmp_path):
     app = make_app(sessions, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -151,7 +138,6 @@ async def test_a_folder_typed_in_is_used(sessions, demo, tmp_path):
         assert path.name == "kabupaten-sorong-indeks-inovasi-daerah.xlsx" and path.exists()
 
 
-@run_async
 async def test_a_folder_that_cannot_be_written_says_why_and_the_coach_tries_again(
         sessions, demo, tmp_path):
     blocker = tmp_path / "not-a-folder"
@@ -177,7 +163,6 @@ async def test_a_folder_that_cannot_be_written_says_why_and_the_coach_tries_agai
         assert path.suffix == ".md" and not dialog.query_one("#export-status").has_class("-error")
 
 
-@run_async
 async def test_a_full_disk_is_reported_in_the_coachs_language(sessions, demo, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -196,7 +181,6 @@ async def test_a_full_disk_is_reported_in_the_coachs_language(sessions, demo, mo
         assert not dialog.query_one(ProgressBar).display  # the bar went away with the work
 
 
-@run_async
 async def test_what_the_coach_typed_in_the_minutes_is_in_the_export(sessions, demo):
     app = make_app(sessions, demo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -218,7 +202,6 @@ async def test_what_the_coach_typed_in_the_minutes_is_in_the_export(sessions, de
         assert "Foto peluncuran di lampiran" in path.read_text("utf-8")
 
 
-@run_async
 async def test_escape_closes_the_dialog_but_not_while_it_writes(sessions, demo):
     app = make_app(sessions, demo)
     async with app.run_test(size=(80, 24)) as pilot:

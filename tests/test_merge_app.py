@@ -3,8 +3,6 @@ second laptop's file into the open session, reads the report and opens the merge
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import hashlib
 import shutil
 from pathlib import Path
@@ -18,14 +16,6 @@ from facilitator.core.seal import seal, verify
 from facilitator.core.session import Session
 from facilitator.settings import Settings
 from facilitator.store import peek
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 def digest(path: Path) -> str:
@@ -84,7 +74,6 @@ def text_of(dialog: MergeDialog, widget_id: str) -> str:
     return str(dialog.query_one(f"#{widget_id}").render())
 
 
-@run_async
 async def test_the_second_laptop_joins_and_the_merged_session_opens(tmp_path):
     sessions = tmp_path / "sessions"
     first, second = two_laptops(sessions)
@@ -123,7 +112,6 @@ async def test_the_second_laptop_joins_and_the_merged_session_opens(tmp_path):
     session.close()  # the merged session is the app's own: it closed it on leaving
 
 
-@run_async
 async def test_a_broken_chain_is_refused_until_the_coach_confirms(tmp_path):
     sessions = tmp_path / "sessions"
     first, second = two_laptops(sessions)
@@ -154,7 +142,6 @@ async def test_a_broken_chain_is_refused_until_the_coach_confirms(tmp_path):
     session.close()
 
 
-@run_async
 async def test_a_file_from_a_usb_stick_is_typed_in(tmp_path):
     sessions = tmp_path / "sessions"
     first, _ = two_laptops(sessions)
@@ -189,7 +176,6 @@ async def test_a_file_from_a_usb_stick_is_typed_in(tmp_path):
     session.close()
 
 
-@run_async
 async def test_nothing_chosen_or_a_name_taken_is_said_plainly(tmp_path):
     sessions = tmp_path / "sessions"
     first, second = two_laptops(sessions)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import json
 import os
 from pathlib import Path
@@ -24,14 +22,6 @@ SIZE = (80, 24)
 JUNE = 1_623_800_000
 NOVEMBER = 1_636_900_000
 MARCH = 1_646_100_000
-
-
-def run_async(test):
-    """Run an async test on its own event loop (the suite has no asyncio plugin)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 def write_session(folder: Path, name: str, *, region: str, date: str, units: int, ideas: int,
@@ -132,7 +122,6 @@ def test_a_new_file_name_is_safe_and_never_taken(tmp_path):
     assert new_session_path(tmp_path, "Con", "") == tmp_path / "con-sesi.json"
 
 
-@run_async
 async def test_the_picker_shows_sessions_recent_first_and_a_broken_file(sessions):
     app = make_app(sessions)
     async with app.run_test(size=SIZE) as pilot:
@@ -146,7 +135,6 @@ async def test_the_picker_shows_sessions_recent_first_and_a_broken_file(sessions
         assert "Diagnose · 64 ide · 24 OPD · 40 peserta" in texts[2]
 
 
-@run_async
 async def test_enter_opens_the_highlighted_session(sessions):
     app = make_app(sessions)
     async with app.run_test(size=SIZE) as pilot:
@@ -160,7 +148,6 @@ async def test_enter_opens_the_highlighted_session(sessions):
     assert app.session.store._lock is None or not app.session.store._lock.is_locked
 
 
-@run_async
 async def test_a_click_opens_a_session(sessions):
     app = make_app(sessions)
     async with app.run_test(size=SIZE) as pilot:
@@ -172,7 +159,6 @@ async def test_a_click_opens_a_session(sessions):
         assert app.session.path.name == "kota-banjar-2021-11-15.json"
 
 
-@run_async
 async def test_opening_a_broken_file_explains_and_stays(sessions):
     app = make_app(sessions)
     async with app.run_test(size=SIZE) as pilot:
@@ -183,7 +169,6 @@ async def test_opening_a_broken_file_explains_and_stays(sessions):
         assert any("rusak.json rusak atau terpotong" in n.message for n in app._notifications)
 
 
-@run_async
 async def test_a_session_held_by_another_copy_opens_read_only(sessions):
     holder = Session.open(sessions / "kota-banjar-2021-11-15.json")
     app = make_app(sessions)
@@ -198,7 +183,6 @@ async def test_a_session_held_by_another_copy_opens_read_only(sessions):
         holder.close()
 
 
-@run_async
 async def test_n_creates_a_session_from_the_dialog(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     folder = Path("belum-ada") / "sessions"
@@ -233,7 +217,6 @@ async def test_n_creates_a_session_from_the_dialog(tmp_path, monkeypatch):
     reopened.close()
 
 
-@run_async
 async def test_a_new_session_never_overwrites_one_of_the_same_name(sessions):
     app = make_app(sessions)
     async with app.run_test(size=SIZE) as pilot:
@@ -249,7 +232,6 @@ async def test_a_new_session_never_overwrites_one_of_the_same_name(sessions):
     old.close()
 
 
-@run_async
 async def test_the_picker_returns_to_the_open_session_and_switches_to_another(sessions):
     app = make_app(sessions)
     async with app.run_test(size=SIZE) as pilot:
@@ -291,7 +273,6 @@ def test_empty_picker_snapshot(snap_compare, tmp_path, monkeypatch):
     assert snap_compare(make_app(Path("sessions")), terminal_size=SIZE, run_before=settle)
 
 
-@run_async
 async def test_the_picker_follows_a_language_switch(sessions):
     app = make_app(sessions)
     async with app.run_test(size=SIZE) as pilot:

@@ -23,6 +23,8 @@ from facilitator.core.session import Session
 from facilitator.core.stats import stats
 from facilitator.settings import Settings
 
+from pilot_keys import shown
+
 MARKUP_TITLE = "[bold]x[/bold] [link=http://a]y[/link]"
 SIZE = (80, 24)
 STAGE_KEYS = {"drumup": "1", "diagnose": "2", "design": "3", "deliver": "4", "display": "5"}
@@ -44,11 +46,6 @@ async def open_stage(pilot, stage: str):
 def table_texts(table: RecordTable, column: int) -> list[str]:
     """The text each row shows in one column."""
     return [table.get_row_at(row)[column].plain for row in range(table.row_count)]
-
-
-def shown(widget) -> str:
-    """The text a one-line widget shows."""
-    return str(widget.render())
 
 
 # -- what each screen looks like -------------------------------------------------------------------
