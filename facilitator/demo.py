@@ -26,7 +26,6 @@ import os
 import random
 import sys
 from datetime import datetime, timedelta, timezone
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -37,10 +36,25 @@ if TYPE_CHECKING:
     from facilitator.core.records import Criterion
     from facilitator.core.session import Session
 
-DEMO_RESOURCE = resources.files("facilitator.data").joinpath("demo.json")
-"""The shipped demo session (an ``importlib.resources`` Traversable): read it, never write it."""
 
-CONTENT_RESOURCE = resources.files("facilitator.data").joinpath("demo_content.yaml")
+def _shipped(name: str) -> Any:
+    """A file of ``facilitator/data``: a plain path beside this module where the package is
+    installed as files (the usual case; ``importlib.resources`` and the zipfile module it
+    loads cost more than the rest of writing the demo's copy), else the package resource
+    (the package inside a zip archive)."""
+    path = Path(__file__).resolve().parent / "data" / name
+    if path.is_file():
+        return path
+    from importlib import resources
+
+    return resources.files("facilitator.data").joinpath(name)
+
+
+DEMO_RESOURCE = _shipped("demo.json")
+"""The shipped demo session (a path, or an ``importlib.resources`` Traversable): read it,
+never write it."""
+
+CONTENT_RESOURCE = _shipped("demo_content.yaml")
 """What the demo session holds, as data; :func:`build_demo` turns it into a session."""
 
 ACTOR = "antun@lan-sorong"

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from facilitator.core.records import Commitment, Participant, Unit
+# OPENING lives with the record it marks, so that counting commitments (the stage bar) does
+# not have to load the check-in.
+from facilitator.core.records import OPENING, Commitment, Participant, Unit
 from facilitator.core.session import Session
 from facilitator.core.text import normal
 
@@ -35,10 +37,6 @@ ROLE_WORDS = {
     "panitia": "panitia", "organiser": "panitia", "organizer": "panitia",
 }
 """Roles as people write them in a spreadsheet, in either language, and the role they mean."""
-
-OPENING = "opening"
-"""The ``Commitment.kind`` of a commitment made at the opening of the lab."""
-
 
 @dataclass(frozen=True)
 class Entry:

@@ -23,10 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.core import seal as sealing
-from facilitator.core.checkin import OPENING
 from facilitator.core.errors import RuleError
-from facilitator.core.plans import PlanError, check_date
-from facilitator.core.records import Commitment, Idea, Participant, Unit
+from facilitator.core.records import OPENING, Commitment, Idea, Participant, Unit
 from facilitator.core.session import Session
 
 INNOVATION = "innovation"
@@ -129,6 +127,10 @@ def draft(session: Session, *, kind: str = INNOVATION, idea_id: str = "", unit_i
     (a participant with the role ``kepala_opd``), the Kepala Daerah (role ``kepala_daerah``),
     the first coach as witness, and the place, head and witness of the last commitment drafted
     (a launch signs them all in one hall)."""
+    # The plans' rules here rather than at the top: counting commitments (the stage bar, before
+    # the first frame) needs none of them.
+    from facilitator.core.plans import PlanError
+
     if kind not in KINDS:
         raise PlanError("kind", kind=kind)
     idea = session.get(Idea, idea_id) if idea_id else None
@@ -162,6 +164,8 @@ def draft(session: Session, *, kind: str = INNOVATION, idea_id: str = "", unit_i
 def check(session: Session, c: Commitment) -> Commitment:
     """A commitment with its fields tidied, or a PlanError naming what is wrong: the official's
     name, the innovation or unit it is to, a real date, NIPs made of digits, some text."""
+    from facilitator.core.plans import PlanError, check_date
+
     def person(values: dict[str, str]) -> dict[str, str]:
         out = {k: " ".join(str(v or "").split()) for k, v in values.items()}
         return {k: v for k, v in out.items() if v or k in PERSON_FIELDS}
@@ -199,6 +203,8 @@ def save(session: Session, c: Commitment) -> Commitment:
 
 
 def _current(session: Session, c: Commitment) -> Commitment:
+    from facilitator.core.plans import PlanError
+
     # Sign what is stored now, not a copy a dialog kept: the signer read the stored text.
     stored = session.get(Commitment, c.id) if c.id else None
     if stored is None or stored.deleted:
@@ -274,6 +280,8 @@ def withdraw(session: Session, original: Commitment, *, reason: str, how: str,
     and sealed with :func:`sign_paper` when its sheet comes back). The original is never
     touched. Returns the withdrawal.
     """
+    from facilitator.core.plans import PlanError
+
     original = _current(session, original)
     if original.kind == WITHDRAWAL or original.withdraws:
         raise PlanError("withdraw_withdrawal")

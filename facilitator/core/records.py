@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import reprlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,7 +36,7 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(8)}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Record:
     """The fields every record has. Subclasses name their table and id prefix."""
 
@@ -52,6 +53,27 @@ class Record:
         """The record as a plain JSON-ready dict (a TinyDB document)."""
         return dataclasses.asdict(self)
 
+    # One ``==`` and one repr for every record type, doing what the ones ``dataclass`` writes
+    # do (records of the same type with equal fields are equal; ``Idea(id='ide-1', ...)``):
+    # having ``dataclass`` write and compile them for each of the record types (``eq=False,
+    # repr=False`` below) was some 40% of the cost of importing this module, before the first
+    # frame.
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._kinds(),
+                                                                       self._values()))
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def _values(self) -> tuple[Any, ...]:
+        """The fields' values, in the fields' order."""
+        return tuple(getattr(self, name) for name in self._kinds())
+
     @classmethod
     def from_doc(cls, doc: dict[str, Any]):
         """Build the record from a document, ignoring fields this version does not know.
@@ -66,27 +88,53 @@ class Record:
         :class:`RecordError` naming the table, the record and the field, so that no screen
         meets a value it cannot show. The document itself is never changed.
         """
-        fields = cls._kinds()
-        values: dict[str, Any] = {}
+        return cls(**cls._read(doc))
+
+    @classmethod
+    def check_doc(cls, doc: dict[str, Any]) -> None:
+        """Raise the :class:`RecordError` :meth:`from_doc` would raise for ``doc``, without
+        building the record (which a session opening a file can then leave for later)."""
+        cls._read(doc)
+
+    @classmethod
+    def _read(cls, doc: dict[str, Any]) -> dict[str, Any]:
+        """The fields :meth:`from_doc` builds the record from (``doc`` itself if it holds them
+        as they are)."""
+        fields = _KIND_CACHE.get(cls) or cls._kinds()
+        # The document itself is passed on as the fields unless something in it must go or be
+        # read into: opening a session builds thousands of records, nearly all of them as
+        # written, and a copy of each document was a good part of the cost.
+        values = doc
         for key, value in doc.items():
             kind = fields.get(key)
             if kind is None:
-                continue
-            plain, coerce = kind
-            if type(value) is plain or coerce is None:
-                values[key] = value  # the usual case: nothing to read into
-            elif value is not None:  # null: the field's default
-                try:
-                    values[key] = coerce(value)
-                except _Refused as refused:
-                    raise RecordError(cls.TABLE, str(doc.get("id", "")), key,
-                                      refused.kind) from None
-        return cls(**values)
+                read: Any = _DROP  # a field this version does not know
+            else:
+                plain, coerce = kind
+                if type(value) is plain or coerce is None:
+                    continue  # the usual case: nothing to read into
+                if value is None:
+                    read = _DROP  # null: the field's default
+                else:
+                    try:
+                        read = coerce(value)
+                    except _Refused as refused:
+                        raise RecordError(cls.TABLE, str(doc.get("id", "")), key,
+                                          refused.kind) from None
+                    if read is value:
+                        continue
+            if values is doc:
+                values = dict(doc)  # never change the caller's document
+            if read is _DROP:
+                del values[key]
+            else:
+                values[key] = read
+        return values
 
     @classmethod
     def _kinds(cls) -> dict[str, tuple[type | None, Callable[[Any], Any] | None]]:
         """Each field's type taken as it is (None: always looked into) and how to read it."""
-        cached = cls.__dict__.get("_kinds_cache")
+        cached = _KIND_CACHE.get(cls)
         if cached is None:
             cached = {}
             for spec in dataclasses.fields(cls):
@@ -94,7 +142,7 @@ class Record:
                 plain, coerce = (None, shape) if shape else _KINDS.get(str(spec.type),
                                                                        (None, None))
                 cached[spec.name] = (plain, coerce)
-            setattr(cls, "_kinds_cache", cached)
+            _KIND_CACHE[cls] = cached
         return cached
 
 
@@ -111,6 +159,13 @@ class RecordError(StoreError):
         params = dict(self.params, kind=t(f"hardening.kind.{self.params['kind']}"))
         key = "bad_record_in" if self.params.get("path") else "bad_record"
         return t(f"hardening.error.{key}", **params)
+
+
+_DROP = object()
+"""What :meth:`Record.from_doc` leaves out of a document's fields."""
+
+_KIND_CACHE: dict[type, dict[str, tuple[type | None, Callable[[Any], Any] | None]]] = {}
+""":meth:`Record._kinds` by record type (each type its own: a subclass has more fields)."""
 
 
 class _Refused(Exception):
@@ -228,12 +283,14 @@ def _decisions(value: Any) -> list[dict[str, Any]]:
 
 def _changes(value: Any) -> list[list[Any]]:
     """An audit entry's changes as undo reads them: ``[table, id, before, after]``."""
-    if isinstance(value, list) and all(
-            isinstance(c, list) and len(c) == 4 and isinstance(c[0], str)
-            and isinstance(c[1], str) and isinstance(c[2], (dict, type(None)))
-            and isinstance(c[3], dict) for c in value):
-        return value
-    raise _Refused("changes")
+    if not isinstance(value, list):
+        raise _Refused("changes")
+    for c in value:  # a loop, not all(...): every audit entry of a file is checked on opening
+        if not (isinstance(c, list) and len(c) == 4 and isinstance(c[0], str)
+                and isinstance(c[1], str) and (c[2] is None or isinstance(c[2], dict))
+                and isinstance(c[3], dict)):
+            raise _Refused("changes")
+    return value
 
 
 _KINDS: dict[str, tuple[type | None, Callable[[Any], Any]]] = {
@@ -253,7 +310,7 @@ _SHAPES: dict[tuple[str, str], Callable[[Any], Any]] = {
 """Fields whose inside matters as well, by table and name."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Lab(Record):
     """The lab's own details: one record per session, id ``lab``."""
 
@@ -274,7 +331,7 @@ class Lab(Record):
     dots_per_person: int = 3
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Unit(Record):
     """A regional government unit (OPD / SKPD / PD): a dinas, badan, kecamatan, Puskesmas, ..."""
 
@@ -286,7 +343,7 @@ class Unit(Record):
     kind: str = "dinas"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Participant(Record):
     """A person at the lab. ``attendance`` lists the dates (YYYY-MM-DD) they checked in."""
 
@@ -301,7 +358,7 @@ class Participant(Record):
     attendance: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AgendaItem(Record):
     """One item of the run-sheet, with its planned and actual times.
 
@@ -329,7 +386,7 @@ class AgendaItem(Record):
     extra_minutes: int = 0
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Note(Record):
     """A time-stamped point for the minutes, with its speaker."""
 
@@ -342,7 +399,7 @@ class Note(Record):
     stage: str = "drumup"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Problem(Record):
     """A problem a unit faces, with its USG priority scores (1-5 each, 0 while unscored)."""
 
@@ -367,7 +424,7 @@ IDEA_ACTIVE = "active"
 IDEA_MERGED = "merged"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Idea(Record):
     """A brainstormed idea. ``status`` is ``active`` or ``merged`` (into ``merged_into``)."""
 
@@ -387,7 +444,7 @@ class Idea(Record):
     merged_from: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Criterion(Record):
     """A rubric criterion. A gate is pass/fail; the others are scored on 1..scale_max."""
 
@@ -402,7 +459,7 @@ class Criterion(Record):
     order: int = 0
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Score(Record):
     """One rater's score of one idea on one criterion (for a gate: 1 pass, 0 fail)."""
 
@@ -415,7 +472,7 @@ class Score(Record):
     value: float = 0
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Vote(Record):
     """A dot-vote tally for one idea, from one rater or table."""
 
@@ -427,7 +484,7 @@ class Vote(Record):
     dots: int = 0
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Round(Record):
     """A screening round of the funnel.
 
@@ -459,7 +516,7 @@ PROFILE_FIELDS = (
 """The profile fields of the national Indeks Inovasi Daerah form, in the form's order."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ActionPlan(Record):
     """The rencana aksi of one selected innovation.
 
@@ -476,7 +533,12 @@ class ActionPlan(Record):
     steps: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
+OPENING = "opening"
+"""The ``Commitment.kind`` of a commitment made at the opening of the lab (see
+:mod:`facilitator.core.checkin`): a record of who committed in the hall, never signed or sealed."""
+
+
+@dataclass(eq=False, repr=False)
 class Commitment(Record):
     """A signed commitment (Komitmen Kesepakatan Berinovasi) to an innovation or a unit.
 
@@ -508,7 +570,7 @@ class Commitment(Record):
     withdraws: str = ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ProgressNote(Record):
     """A dated note from a coaching clinic on how an action plan is going.
 
@@ -527,7 +589,7 @@ class ProgressNote(Record):
     text: str = ""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AuditEntry(Record):
     """One confirmed change: the action, and each record's state before and after it.
 

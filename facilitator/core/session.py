@@ -9,8 +9,10 @@ a new change, so the log keeps the whole story.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import getpass
 import platform
+import threading
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
@@ -25,6 +27,12 @@ from facilitator.store import Store
 R = TypeVar("R", bound=Record)
 
 LAB_ID = "lab"
+
+DEFERRED = ("audit", "scores", "votes")
+"""The tables whose records are built when first asked for rather than when a file is opened:
+the largest ones (the audit log alone is two thirds of the demo's file), which the app's first
+frame and most screens never read. Their documents are still checked when the file is opened,
+so that a damaged record is reported then, as in any other table."""
 
 
 def default_actor() -> str:
@@ -49,12 +57,21 @@ class Session:
         self.actor = actor or default_actor()
         self._clock = clock
         self._make_id = make_id
-        self.records: dict[str, dict[str, Record]] = {name: {} for name in RECORD_TYPES}
+        self._records: dict[str, dict[str, Record]] = {name: {} for name in RECORD_TYPES}
+        # The documents of the DEFERRED tables as the file held them, until their records are
+        # built. Every change to a table builds its records first, so these never go stale.
+        self._deferred: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self._building = threading.Lock()
         for name, docs in store.tables.items():
             cls = RECORD_TYPES.get(name)
             if cls is None:
                 continue  # a table a newer minor version added: kept on disk, not shown
-            self.records[name] = {rid: cls.from_doc(doc) for rid, doc in docs.items()}
+            if name in DEFERRED:
+                for doc in docs.values():
+                    cls.check_doc(doc)
+                self._deferred[name] = list(docs.items())
+            else:
+                self._records[name] = {rid: cls.from_doc(doc) for rid, doc in docs.items()}
         self._listeners: list[Callable[[AuditEntry], None]] = []
         self.keep_unsaved = False
         """On a disk error, keep the change in memory (marked unsaved) instead of refusing it:
@@ -78,14 +95,23 @@ class Session:
         A record the session cannot read raises :class:`RecordError` naming the file; the file
         is left exactly as it was, and free for the next attempt.
         """
-        store = Store.open(path, readonly=readonly)
+        # Reading a file makes tens of thousands of objects (the parsed JSON, the records), all
+        # of them kept: the collector's passes over them in the middle would find nothing to
+        # free (they cost the demo some milliseconds before its first frame).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            return cls(store, **kwargs)
-        except BaseException as exc:
-            store.release()
-            if isinstance(exc, RecordError):
-                exc.params["path"] = str(path)
-            raise
+            store = Store.open(path, readonly=readonly)
+            try:
+                return cls(store, **kwargs)
+            except BaseException as exc:
+                store.release()
+                if isinstance(exc, RecordError):
+                    exc.params["path"] = str(path)
+                raise
+        finally:
+            if collecting:
+                gc.enable()
 
     @classmethod
     def create(cls, path: str | Path, *, region: str, date: str = "",
@@ -149,20 +175,40 @@ class Session:
     # -- reading -------------------------------------------------------------------------------
 
     @property
+    def records(self) -> dict[str, dict[str, Record]]:
+        """Every table's records by id, oldest first (deleted ones included)."""
+        for name in list(self._deferred):
+            self._table(name)
+        return self._records
+
+    def _table(self, name: str) -> dict[str, Record]:
+        """One table's records by id, built now if the table was left for later."""
+        if name in self._deferred:
+            # The app reads and saves from workers as well: one builds, the others wait for
+            # it (a change added to a table being built would be lost with the half-built one).
+            with self._building:
+                pending = self._deferred.get(name)
+                if pending is not None:
+                    cls = RECORD_TYPES[name]
+                    self._records[name] = {rid: cls.from_doc(doc) for rid, doc in pending}
+                    del self._deferred[name]
+        return self._records[name]
+
+    @property
     def lab(self) -> Lab:
-        lab = self.records["lab"].get(LAB_ID)
+        lab = self._table("lab").get(LAB_ID)
         return lab if isinstance(lab, Lab) else Lab(id=LAB_ID)
 
     def all(self, cls: type[R], *, include_deleted: bool = False) -> list[R]:
         """The records of one type, oldest first."""
-        items = self.records[cls.TABLE].values()
+        items = self._table(cls.TABLE).values()
         if include_deleted:
             return list(items)  # type: ignore[arg-type]
         return [r for r in items if not r.deleted]  # type: ignore[misc]
 
     def get(self, cls: type[R], rid: str) -> R | None:
         """One record by id, or None if there is none (deleted ones included)."""
-        return self.records[cls.TABLE].get(rid)  # type: ignore[return-value]
+        return self._table(cls.TABLE).get(rid)  # type: ignore[return-value]
 
     def ideas(self) -> list[Idea]:
         """The ideas in the session now: not deleted, not merged away."""
@@ -208,7 +254,7 @@ class Session:
         for record in records:
             if not record.id:
                 record.id = self._make_id(record.PREFIX)
-            before = self.records[record.TABLE].get(record.id)
+            before = self._table(record.TABLE).get(record.id)
             if before is not None:
                 self._guard(before, record)
             if not record.created:
@@ -224,8 +270,8 @@ class Session:
         ops.append((AuditEntry.TABLE, entry.id, entry.to_doc()))
         self.store.commit(ops, hold=self.keep_unsaved)
         for record in staged:
-            self.records[record.TABLE][record.id] = record
-        self.records[AuditEntry.TABLE][entry.id] = entry
+            self._table(record.TABLE)[record.id] = record
+        self._table(AuditEntry.TABLE)[entry.id] = entry
         for listener in list(self._listeners):
             listener(entry)
         return entry
@@ -255,8 +301,9 @@ class Session:
 
     def undoable(self) -> AuditEntry | None:
         """The latest change that undo would take back, or None."""
-        undone = {e.undoes for e in self.records[AuditEntry.TABLE].values() if e.undoes}
-        for entry in reversed(list(self.records[AuditEntry.TABLE].values())):
+        audit = self._table(AuditEntry.TABLE)
+        undone = {e.undoes for e in audit.values() if e.undoes}
+        for entry in reversed(list(audit.values())):
             if entry.undoes or entry.id in undone or entry.action == "session.create":
                 continue
             return entry
