@@ -17,10 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.app.widgets.capture import InstantInput
 
 from facilitator.core.text import clean, normal
@@ -70,21 +70,12 @@ def rank(choices: list[Choice], query: str) -> list[Choice]:
     return [choice for tier in tiers for choice in tier]
 
 
-class PickDialog(ModalScreen["str | None"]):
+class PickDialog(DialogScreen["str | None"]):
     """Choose one of ``choices`` by typing; dismissed with its value, ``NEW + name``, or None."""
 
     DEFAULT_CSS = """
     PickDialog {
-        align: center middle;
-        #pick-box {
-            width: 64;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        #pick-box { width: 64; }
         #pick-title { text-style: bold; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
         #pick-query { margin: 1 0; }
         #pick-list { height: auto; max-height: 12; }
@@ -107,7 +98,7 @@ class PickDialog(ModalScreen["str | None"]):
         self.new_name = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="pick-box"):
+        with Vertical(id="pick-box", classes="dialog-box"):
             yield Label(Content(self.title_text), id="pick-title")
             yield InstantInput(placeholder=t("diagnose.pick.placeholder"), id="pick-query",
                                clear=False, moves=True)

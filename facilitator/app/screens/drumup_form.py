@@ -19,9 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.i18n import t
 
 TEXT, MULTILINE, NUMBER, CHOICE = "text", "multiline", "number", "choice"
@@ -62,21 +62,12 @@ def select_value(select: Select) -> str:
     return "" if value is Select.NULL or value is None else str(value)
 
 
-class FormDialog(ModalScreen["dict[str, str] | None"]):
+class FormDialog(DialogScreen["dict[str, str] | None"]):
     """Edit ``fields``; dismissed with ``{name: text}`` once ``check`` passes, or None."""
 
     DEFAULT_CSS = """
     FormDialog {
-        align: center middle;
-        #form-box {
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        #form-box { width: 76; }
         #form-title { text-style: bold; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
         #form-fields { height: auto; max-height: 16; margin-top: 1; }
         .form-row { height: auto; }
@@ -107,7 +98,7 @@ class FormDialog(ModalScreen["dict[str, str] | None"]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form-box"):
+        with Vertical(id="form-box", classes="dialog-box"):
             yield Label(Content(self.title_text), id="form-title")
             with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:

@@ -19,10 +19,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.app.widgets.tables import Column, RecordTable
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.records import Idea, Participant, Problem, Record, Unit
@@ -85,21 +85,12 @@ def resolve(value: str, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
-class ImportDialog(ModalScreen["int | None"]):
+class ImportDialog(DialogScreen["int | None"]):
     """Preview and import a list (``what``: ideas, problems, units or participants)."""
 
     DEFAULT_CSS = """
     ImportDialog {
-        align: center middle;
-        #import-box {
-            width: 100;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        #import-box { width: 100; }
         #import-title { text-style: bold; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
         #import-help { color: $text-muted; width: 1fr; height: auto; }
         #import-path { margin: 1 0 0 0; background: $boost; }
@@ -132,7 +123,7 @@ class ImportDialog(ModalScreen["int | None"]):
         self.plan: Any = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="import-box"):
+        with Vertical(id="import-box", classes="dialog-box"):
             yield Label(Content(t(f"drumup.import.title_{self.what}")), id="import-title")
             yield Label(Content(t(f"drumup.import.help_{self.what}")), id="import-help")
             yield Input(placeholder=t("drumup.import.path_placeholder"), id="import-path",

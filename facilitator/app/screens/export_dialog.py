@@ -18,10 +18,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.session import Session
 from facilitator.i18n import integer, t
@@ -41,22 +41,13 @@ def format_prompt(name: str) -> Content:
     return Content.assemble((name.ljust(16), "bold"), (t(f"display.export.format.{name}"), ""))
 
 
-class ExportDialog(ModalScreen[None]):
+class ExportDialog(DialogScreen[None]):
     """Export the session in one of the formats into a folder."""
 
     # Compact widgets throughout: the whole dialog, twelve formats included, fits 80x24.
     DEFAULT_CSS = """
     ExportDialog {
-        align: center middle;
-        #export-box {
-            width: 84;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        #export-box { width: 84; }
         #export-title { text-style: bold; }
         #export-formats { height: auto; max-height: 12; margin-top: 1; }
         #export-folder { width: 1fr; background: $boost; }
@@ -108,7 +99,7 @@ class ExportDialog(ModalScreen[None]):
         self.written: list[Path] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export-box"):
+        with Vertical(id="export-box", classes="dialog-box"):
             yield Label(t("display.export.title"), id="export-title")
             yield OptionList(*(Option(format_prompt(name), id=name) for name in self.formats),
                              id="export-formats", compact=True)

@@ -14,24 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.app.screens.base import localize_bindings
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.i18n import t
 
+# The parts of a Design dialog; the box itself is framed by DialogScreen.
 DIALOG_CSS = """
-    align: center middle;
-    .dialog-box {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    .dialog-box { width: 72; }
     .dialog-title { text-style: bold; width: 1fr; padding-bottom: 1; }
     .dialog-body { width: 1fr; height: auto; max-height: 8; }
     .dialog-error { color: $text-error; height: auto; width: 1fr; }
@@ -41,7 +33,7 @@ DIALOG_CSS = """
 """
 
 
-class Dialog(ModalScreen[Any]):
+class Dialog(DialogScreen[Any]):
     """A dialog of the Design stage: Esc cancels; its keys are described in the locale."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="app.dialog_cancel")]

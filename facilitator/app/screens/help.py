@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.i18n import t
 
 
@@ -33,21 +34,12 @@ def key_rows(screen: Screen) -> list[tuple[str, str]]:
     return [(" / ".join(keys), description) for keys, description in rows.values()]
 
 
-class KeysDialog(ModalScreen[None]):
+class KeysDialog(DialogScreen[None]):
     """A list of keys and what they do; any of Esc, ? or Enter closes it."""
 
     DEFAULT_CSS = """
     KeysDialog {
-        align: center middle;
-        #keys-box {
-            width: 60;
-            max-width: 100%;
-            height: auto;
-            max-height: 90%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 2;
-        }
+        #keys-box { width: 60; max-height: 90%; padding: 0 2; }
         #keys-title { text-style: bold; width: 1fr; padding-bottom: 1; }
         #keys-list { height: auto; max-height: 16; width: 1fr; }
         #keys-close { color: $text-muted; padding-top: 1; }
@@ -69,7 +61,7 @@ class KeysDialog(ModalScreen[None]):
         width = max((len(keys) for keys, _ in self.rows), default=1)
         lines = [Content.assemble((keys.rjust(width), "bold $accent"), "  ", description)
                  for keys, description in self.rows]
-        with Vertical(id="keys-box"):
+        with Vertical(id="keys-box", classes="dialog-box"):
             yield Label(Content(t("app.keys_dialog.title", screen=self.title_text)),
                         id="keys-title")
             with VerticalScroll(id="keys-list"):

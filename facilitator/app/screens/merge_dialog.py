@@ -19,10 +19,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.core.errors import FacilitatorError, StoreError
 from facilitator.core.session import Session
 from facilitator.export import safe_name
@@ -106,22 +106,13 @@ def report_content(report: Any, out: Path) -> Content:
     return Content("\n").join(lines)
 
 
-class MergeDialog(ModalScreen["Path | None"]):
+class MergeDialog(DialogScreen["Path | None"]):
     """Merge other session files with the open session into a new file."""
 
     # Compact widgets throughout, so that the dialog and its report fit 80x24.
     DEFAULT_CSS = """
     MergeDialog {
-        align: center middle;
-        #merge-box {
-            width: 84;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        #merge-box { width: 84; }
         #merge-title { text-style: bold; }
         #merge-hint { color: $text-muted; height: auto; }
         #merge-files { height: auto; max-height: 6; min-height: 1; margin-top: 1; }
@@ -172,7 +163,7 @@ class MergeDialog(ModalScreen["Path | None"]):
         self.out: Path | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="merge-box"):
+        with Vertical(id="merge-box", classes="dialog-box"):
             yield Label(t("display.merge.title"), id="merge-title")
             yield Static(Content(t("display.merge.hint", path=str(self.session.path.name))),
                          id="merge-hint")

@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.i18n import t
 
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -71,21 +71,12 @@ class NewSession:
     path: Path
 
 
-class NewSessionDialog(ModalScreen["NewSession | None"]):
+class NewSessionDialog(DialogScreen["NewSession | None"]):
     """Ask for the region and the date; dismissed with a :class:`NewSession` or None."""
 
     DEFAULT_CSS = """
     NewSessionDialog {
-        align: center middle;
-        #new-box {
-            width: 70;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        #new-box { width: 70; }
         #new-title { text-style: bold; padding-bottom: 1; }
         #new-file { color: $text-muted; height: auto; width: 1fr; }
         #new-error { color: $text-error; height: auto; width: 1fr; }
@@ -102,7 +93,7 @@ class NewSessionDialog(ModalScreen["NewSession | None"]):
         self.today = today
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="new-box"):
+        with Vertical(id="new-box", classes="dialog-box"):
             yield Label(t("app.new.title"), id="new-title")
             yield Label(t("app.new.region"))
             yield Input(placeholder=t("app.new.region_placeholder"), id="new-region")

@@ -1,6 +1,6 @@
 """The small forms of the plans and commitments: a labelled form in a dialog, and a plan step.
 
-Every dialog here is a :class:`FormDialog`: a title, rows of ``label | field`` (compact fields,
+Every dialog here is a :class:`PlanFormDialog`: a title, rows of ``label | field`` (compact fields,
 one line each, so a whole form fits a 80x24 terminal), a line for the error, and the buttons.
 Enter in the last single-line field (or the OK button) submits; Esc cancels. A dialog never
 writes to the session itself: it hands what was typed to its ``submit`` callback, which calls
@@ -18,10 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.core.errors import FacilitatorError
 from facilitator.i18n import integer, t
 
@@ -105,52 +105,43 @@ class FormRow(Horizontal):
             yield field
 
 
-class FormDialog(ModalScreen[Any]):
+class PlanFormDialog(DialogScreen[Any]):
     """A form in a dialog; dismissed with what ``submit`` returned, or None if cancelled."""
 
     DEFAULT_CSS = """
-    FormDialog {
-        align: center middle;
-    }
-    FormDialog #form-box {
+    PlanFormDialog #form-box {
         width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
     }
-    FormDialog #form-title {
+    PlanFormDialog #form-title {
         text-style: bold;
         width: 1fr;
         margin-bottom: 1;
     }
-    FormDialog #form-scroll {
+    PlanFormDialog #form-scroll {
         height: auto;
         max-height: 70vh;
     }
-    FormDialog #form-scroll.with-fixed {
+    PlanFormDialog #form-scroll.with-fixed {
         max-height: 45vh;
         margin-bottom: 1;
     }
-    FormDialog #form-error {
+    PlanFormDialog #form-error {
         display: none;
         color: $text-error;
         height: auto;
         width: 1fr;
     }
-    FormDialog .form-note {
+    PlanFormDialog .form-note {
         color: $text-muted;
         height: auto;
         width: 1fr;
         margin-bottom: 1;
     }
-    FormDialog #form-buttons {
+    PlanFormDialog #form-buttons {
         height: auto;
         align-horizontal: right;
     }
-    FormDialog #form-buttons Button {
+    PlanFormDialog #form-buttons Button {
         margin-left: 1;
     }
     """
@@ -168,7 +159,7 @@ class FormDialog(ModalScreen[Any]):
         self.submit_form = submit
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form-box"):
+        with Vertical(id="form-box", classes="dialog-box"):
             yield Static(Content(self.title_text), id="form-title")
             scroll = VerticalScroll(id="form-scroll")
             fixed = list(self.compose_fixed())
@@ -242,7 +233,7 @@ def budget_text(value: Any) -> str:
     return str(value or "")
 
 
-class StepDialog(FormDialog):
+class StepDialog(PlanFormDialog):
     """Add or change one step of an action plan: activity, person in charge, start and end,
     output or indicator, budget."""
 
@@ -278,7 +269,7 @@ class StepDialog(FormDialog):
         }
 
 
-class ConfirmDialog(FormDialog):
+class PlanConfirmDialog(PlanFormDialog):
     """A question with a yes button (e.g. before deleting); dismissed with True or None."""
 
     OK_KEY = "plans.form.yes"

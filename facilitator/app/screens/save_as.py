@@ -16,9 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from facilitator.app.screens.dialog import DialogScreen
 from facilitator.i18n import t
 
 SUFFIX = ".json"
@@ -52,21 +52,12 @@ def resolve_target(text: str, current: Path) -> Path | None:
     return path
 
 
-class SaveAsDialog(ModalScreen[None]):
+class SaveAsDialog(DialogScreen[None]):
     """Ask for the new file; save there and close, or show why not and stay open."""
 
     DEFAULT_CSS = """
     SaveAsDialog {
-        align: center middle;
-        #save-as-box {
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: thick $error;
-            background: $surface;
-            padding: 0 1;
-        }
+        #save-as-box { width: 76; border: thick $error; }
         #save-as-box.-saved { border: thick $primary; }
         #save-as-title { text-style: bold; padding-bottom: 1; }
         #save-as-why, #save-as-target { color: $text-muted; height: auto; width: 1fr; }
@@ -84,7 +75,8 @@ class SaveAsDialog(ModalScreen[None]):
         self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="save-as-box", classes="" if self.unsaved else "-saved"):
+        box_classes = "dialog-box" if self.unsaved else "dialog-box -saved"
+        with Vertical(id="save-as-box", classes=box_classes):
             yield Label(t("hardening.save_as.title"), id="save-as-title")
             why = "hardening.save_as.why_unsaved" if self.unsaved else "hardening.save_as.why"
             yield Label(Content(t(why, path=str(self.current))), id="save-as-why")
