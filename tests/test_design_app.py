@@ -17,7 +17,7 @@ from facilitator.app.screens.funnel_preview import OverrideDialog, PreviewScreen
 from facilitator.app.screens.funnel_rounds import RoundDialog
 from facilitator.app.screens.funnel_rubric import CriterionDialog
 from facilitator.app.screens.funnel_why import WhyScreen
-from facilitator.app.screens.merge_ideas import MergeDialog, SuggestionsDialog
+from facilitator.app.screens.merge_ideas import MergeIdeasDialog, SuggestionsDialog
 from facilitator.app.widgets.funnel_chart import FunnelChart
 from facilitator.app.widgets.score_grid import FLAG, MEAN, ScoreGrid
 from facilitator.app.widgets.tables import RecordTable
@@ -486,7 +486,7 @@ async def test_two_ideas_are_merged_with_an_edited_title_and_unmerged_exactly(tm
         await pilot.press("space", "space", "m")
         await pilot.pause()
         dialog = app.screen
-        assert isinstance(dialog, MergeDialog)
+        assert isinstance(dialog, MergeIdeasDialog)
         # Take the second idea's title and description, then edit the title.
         await pilot.press("down", "enter")
         await pilot.pause()
@@ -534,7 +534,7 @@ async def test_suggested_duplicates_are_confirmed_by_the_coach(tmp_path):
             await pilot.press("enter")
             await pilot.pause()
             dialog = app.screen
-            assert isinstance(dialog, MergeDialog)
+            assert isinstance(dialog, MergeIdeasDialog)
             assert [i.id for i in dialog.ideas] == [a.id, b.id]
             await pilot.click("#merge-ok")
             await pilot.pause()

@@ -8,7 +8,7 @@ from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from facilitator.app import FacilitatorApp
 from facilitator.app.screens.deliver import DeliverScreen
-from facilitator.app.screens.plan_dialogs import ConfirmDialog, StepDialog
+from facilitator.app.screens.plan_dialogs import PlanConfirmDialog, StepDialog
 from facilitator.app.screens.plan_editor import PlanEditorScreen
 from facilitator.app.widgets.tables import RecordTable
 from facilitator.core import milestones as ms, plans
@@ -270,7 +270,7 @@ async def test_steps_are_added_reordered_marked_done_and_removed_in_the_editor(t
         assert steps.get_row_at(0)[5].plain == "selesai"
         await pilot.press("delete")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, PlanConfirmDialog)
         await pilot.press("enter")
         await settle(pilot)
         assert [s["activity"] for s in demo.get(ActionPlan, plan.id).steps] == before

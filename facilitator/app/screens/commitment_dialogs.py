@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Select, Static, TextArea
 
 from facilitator.app.screens.plan_dialogs import (
-    FormDialog, FormRow, field_input, field_select, field_text, select_value,
+    PlanFormDialog, FormRow, field_input, field_select, field_text, select_value,
 )
 from facilitator.app.widgets.stage_text import short_date
 from facilitator.core import commitments as cm
@@ -49,7 +49,7 @@ def summary(session: Any, c: Commitment) -> Text:
     return text
 
 
-class CommitmentDialog(FormDialog):
+class CommitmentDialog(PlanFormDialog):
     """Draft a commitment, or change one not yet signed; dismissed with the stored one."""
 
     def __init__(self, session: Any, commitment: Commitment, **kwargs: Any) -> None:
@@ -184,7 +184,7 @@ class CommitmentDialog(FormDialog):
         return cm.save(self.session, values["commitment"])
 
 
-class SignTypedDialog(FormDialog):
+class SignTypedDialog(PlanFormDialog):
     """The official reads the commitment and types their full name to sign it."""
 
     OK_KEY = "plans.sign.typed_ok"
@@ -214,7 +214,7 @@ class SignTypedDialog(FormDialog):
         return cm.sign_typed(self.session, self.commitment, values["name"])
 
 
-class SheetDialog(FormDialog):
+class SheetDialog(PlanFormDialog):
     """The signed paper sheet came back: record its number, which seals the commitment."""
 
     OK_KEY = "plans.sign.paper_ok"
@@ -243,7 +243,7 @@ class SheetDialog(FormDialog):
         return cm.sign_paper(self.session, self.commitment, values["sheet"])
 
 
-class WithdrawDialog(FormDialog):
+class WithdrawDialog(PlanFormDialog):
     """Withdraw a sealed commitment: a new record, signed typed now or on paper later."""
 
     OK_KEY = "plans.withdraw.ok"
@@ -288,7 +288,7 @@ class WithdrawDialog(FormDialog):
                            how=values["how"], typed_name=values["name"], day=self.day)
 
 
-class InfoDialog(FormDialog):
+class InfoDialog(PlanFormDialog):
     """Text to read, and a button to close it."""
 
     OK_KEY = "plans.form.close"

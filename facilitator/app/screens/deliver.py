@@ -478,7 +478,7 @@ class DeliverScreen(StageScreen):
 
     def action_delete_commitment(self) -> None:
         """Delete an unsigned commitment, after asking (the core refuses a sealed one)."""
-        from facilitator.app.screens.plan_dialogs import ConfirmDialog
+        from facilitator.app.screens.plan_dialogs import PlanConfirmDialog
         from facilitator.core import commitments as cm
 
         c = self._commitment()
@@ -498,7 +498,7 @@ class DeliverScreen(StageScreen):
                 except FacilitatorError as exc:
                     self._refuse(exc)
 
-        self.app.push_screen(ConfirmDialog(
+        self.app.push_screen(PlanConfirmDialog(
             t("deliver.delete_title"),
             t("deliver.delete_question", name=c.official.get("name", ""))), done)
 
@@ -652,7 +652,7 @@ class DeliverScreen(StageScreen):
         self.action_edit_note()
 
     def action_delete_note(self) -> None:
-        from facilitator.app.screens.plan_dialogs import ConfirmDialog
+        from facilitator.app.screens.plan_dialogs import PlanConfirmDialog
         from facilitator.core import followup
 
         key = self._cursor("clinic-table")
@@ -667,7 +667,7 @@ class DeliverScreen(StageScreen):
                 except FacilitatorError as exc:
                     self._refuse(exc)
 
-        self.app.push_screen(ConfirmDialog(t("plans.note.remove_title"),
+        self.app.push_screen(PlanConfirmDialog(t("plans.note.remove_title"),
                                            t("plans.note.remove_question", day=note.day)), done)
 
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static, TextArea
 
 from facilitator.app.screens.plan_dialogs import (
-    FormDialog, FormRow, field_input, field_select, field_text, select_value,
+    PlanFormDialog, FormRow, field_input, field_select, field_text, select_value,
 )
 from facilitator.core import followup
 from facilitator.core.plans import PlanError
@@ -26,7 +26,7 @@ def plan_label(session: Any, plan: ActionPlan) -> str:
     return idea.title if idea else plan.id
 
 
-class NoteDialog(FormDialog):
+class NoteDialog(PlanFormDialog):
     """Write (or change) a progress note; dismissed with the note, or None."""
 
     def __init__(self, session: Any, plan: ActionPlan | None, note: ProgressNote | None,

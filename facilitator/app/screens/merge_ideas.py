@@ -149,7 +149,7 @@ class IdeasPanel(DesignPanel):
                 design.notify(t("design.ideas.merged", count=len(ideas), title=merged.title),
                               markup=False)
 
-        self.app.push_screen(MergeDialog(ideas, {u.id: u.name for u in session.units()}), done)
+        self.app.push_screen(MergeIdeasDialog(ideas, {u.id: u.name for u in session.units()}), done)
 
     def action_suggest(self) -> None:
         self.notify(t("design.ideas.finding"), timeout=2, markup=False)
@@ -198,11 +198,11 @@ class IdeasPanel(DesignPanel):
                                            body, t("design.ideas.unmerge_ok")), done)
 
 
-class MergeDialog(Dialog):
+class MergeIdeasDialog(Dialog):
     """Merge some ideas: choose whose title and description to keep (Enter on one), edit them,
     confirm. Dismissed with ``{"title", "description", "keep_from"}`` or None."""
 
-    DEFAULT_CSS = "MergeDialog {" + DIALOG_CSS + """
+    DEFAULT_CSS = "MergeIdeasDialog {" + DIALOG_CSS + """
         .dialog-box { width: 90; }
         #merge-sources { height: auto; max-height: 6; }
         #merge-description { height: 5; }

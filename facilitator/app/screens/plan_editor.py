@@ -36,7 +36,7 @@ from textual.widgets import (
 
 from facilitator.app.screens.base import LocalizedScreen
 from facilitator.app.screens.plan_dialogs import (
-    ConfirmDialog, FormRow, StepDialog, budget_text, field_input, field_select, field_text,
+    PlanConfirmDialog, FormRow, StepDialog, budget_text, field_input, field_select, field_text,
 )
 from facilitator.app.screens.plan_text import hints_line, meter
 from facilitator.app.widgets.stage_text import short_date
@@ -95,7 +95,7 @@ class StepsTable(RecordTable):
     ]
 
 
-class NotesTable(RecordTable):
+class PlanNotesTable(RecordTable):
     """The plan's clinic notes."""
 
     BINDINGS = [
@@ -214,7 +214,7 @@ class PlanEditorScreen(LocalizedScreen):
                 yield Static(id="step-detail", markup=False)
             with TabPane(Content(t("plans.tab.notes")), id="tab-notes"):
                 yield Static(id="notes-note", markup=False)
-                yield NotesTable(NOTE_COLUMNS, id="notes-table")
+                yield PlanNotesTable(NOTE_COLUMNS, id="notes-table")
         yield Footer()
 
     def _form(self, plan: ActionPlan) -> ComposeResult:
@@ -355,7 +355,7 @@ class PlanEditorScreen(LocalizedScreen):
 
     def _show_notes(self, plan: ActionPlan) -> None:
         items = followup.notes(self.session, plan.id) if plan.id else []
-        self.query_one("#notes-table", NotesTable).set_rows(
+        self.query_one("#notes-table", PlanNotesTable).set_rows(
             (n.id, (short_date(n.day), step_label(plan, n.step), n.text)) for n in items)
         note = Text(no_wrap=True, overflow="ellipsis", end="")
         note.append(t("plans.notes_count", count=len(items)), style="bold")
@@ -573,7 +573,7 @@ class PlanEditorScreen(LocalizedScreen):
                 self._run(lambda: plans.remove_step(self.session, self.plan, index))
                 self._after(None, min(index, len(self.plan.steps) - 1))
 
-        self.app.push_screen(ConfirmDialog(t("plans.step.remove_title"),
+        self.app.push_screen(PlanConfirmDialog(t("plans.step.remove_title"),
                                            t("plans.step.remove_question", activity=activity)),
                              done)
 
@@ -619,7 +619,7 @@ class PlanEditorScreen(LocalizedScreen):
                              lambda _: self.refresh_view())
 
     def _note_key(self) -> str | None:
-        return self.query_one("#notes-table", NotesTable).cursor_key
+        return self.query_one("#notes-table", PlanNotesTable).cursor_key
 
     def action_edit_note(self) -> None:
         from facilitator.app.screens.followup_note import NoteDialog
@@ -645,5 +645,5 @@ class PlanEditorScreen(LocalizedScreen):
                 self._run(lambda: followup.delete_note(self.session, note))
                 self.refresh_view()
 
-        self.app.push_screen(ConfirmDialog(t("plans.note.remove_title"),
+        self.app.push_screen(PlanConfirmDialog(t("plans.note.remove_title"),
                                            t("plans.note.remove_question", day=note.day)), done)
