@@ -116,3 +116,42 @@ async def test_a_capture_at_three_thousand_ideas_patches_the_list(tmp_path, scal
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         assert table.full_rebuilds == builds and table.row_count == 3002
+
+
+def small_session(path: Path) -> Session:
+    from facilitator.core.records import Idea, Unit
+
+    session = Session.create(path, region="Kabupaten Sorong", date="2021-06-16")
+    unit = session.add(Unit(name="Dinas Kesehatan"))
+    for n in range(3):
+        session.add(Idea(title=f"Ide {n}", unit_id=unit.id))
+    return session
+
+
+@run_async
+async def test_a_stage_shown_again_after_a_theme_change_wears_the_new_theme(tmp_path):
+    """A return visit skips restyling a screen whose styles cannot have changed (thousands of
+    rows cost tens of milliseconds); a theme changed while it was hidden must still reach it."""
+    session = small_session(tmp_path / "sorong.json")
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=session)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            # Diagnose shown, hidden, shown and hidden again: from now on it is a return visit.
+            for number in (2, 1, 2, 1):
+                await show_stage(pilot, number)
+            diagnose = app.get_screen_stack("diagnose")[0]
+            table = diagnose.query_one("#ideas-table", RecordTable)
+            before = (diagnose.styles.background, table.styles.color)
+            assert app.theme != "proyektor"
+            app.change_theme("proyektor")
+            await pilot.pause()
+            drumup = await show_stage(pilot, 1)  # any change the theme makes is there at once
+            shown = await show_stage(pilot, 2)
+            assert shown is diagnose
+            after = (diagnose.styles.background, table.styles.color)
+            assert after != before
+            assert diagnose.styles.background == drumup.styles.background
+            assert str(diagnose.styles.background.hex).upper() == "#000000"
+    finally:
+        session.close()
+

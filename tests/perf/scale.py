@@ -22,8 +22,9 @@ frame* is the first frame stamped after the key was sent: what the coach sees fi
 is the last frame before the app has been quiet (no frame) for ``QUIET`` seconds: when what the
 key set off (a table patched, a tab filled) is all on the screen. A key that draws nothing (none
 here should) is counted apart. A stage key counts from the first frame that shows that stage's
-screen with its body. Tabs are brought to the front as their keys do (``TabbedContent.active``;
-not every stage has tab keys) and timed the same way. The CPU column is the CPU time the process
+screen with its body filled (mounted whole, the session read into it). Tabs are brought to
+the front as their keys do (``TabbedContent.active``; not every stage has tab keys) and timed
+the same way. The CPU column is the CPU time the process
 used from the key to its next frame: on a machine busy with other work the wall times include
 waiting for a core, the CPU times much less so. ``pilot.press`` is not used for the timing: it
 waits for the app to be idle and for animations, which says nothing about when the frame went
@@ -258,7 +259,7 @@ class Driver:
 
         stage = STAGES[int(number) - 1]
         await self.key(kind, number, lambda screen: isinstance(screen, StageScreen)
-                       and screen.STAGE == stage and screen.body_ready, what=stage)
+                       and screen.STAGE == stage and screen.body_filled, what=stage)
         assert getattr(self.app.screen, "STAGE", "") == stage, (number, self.app.screen)
 
 
@@ -273,7 +274,7 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
     driver = Driver(app, clock)
     started = time.perf_counter()
     async with app.run_test(size=app._scale_size) as pilot:
-        while not (isinstance(app.screen, StageScreen) and app.screen.body_ready):
+        while not (isinstance(app.screen, StageScreen) and app.screen.body_filled):
             await pilot.pause(0.01)
         await driver.settle()
         opened = (clock.frames[-1] - started) * 1000
