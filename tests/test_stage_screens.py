@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from textual.widgets import Digits, Input
+from textual.widgets import Digits, Input, TabbedContent
 
 from facilitator import i18n
 from facilitator.app import FacilitatorApp
@@ -358,3 +358,24 @@ def test_funnel_bars_scale_to_the_room():
     assert bar(64, 64, 20) == "█" * 20
     assert bar(32, 64, 20) == "█" * 10
     assert len(bar(41, 64, 20)) == 13 and bar(0, 64, 20) == ""
+
+
+@pytest.mark.parametrize("stage, tabs_id, first, second", [
+    ("deliver", "deliver-tabs", "tab-commitments", "tab-plans"),
+    ("display", "display-tabs", "tab-dashboard", "tab-catalogue"),
+])
+async def test_square_brackets_go_from_tab_to_tab_on_every_stage(tmp_path, demo, stage, tabs_id,
+                                                                  first, second):
+    """``]`` and ``[`` work on the stages that have no tab keys of their own too."""
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stage(pilot, stage)
+        tabs = screen.query_one(f"#{tabs_id}", TabbedContent)
+        tabs.active = first
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert tabs.active == second
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert tabs.active == first

@@ -156,6 +156,17 @@ class LocalizedScreen(Screen):
         """Hook run after a recompose for the language."""
 
 
+CYCLE_TAB_BINDINGS = [
+    Binding("right_square_bracket", "cycle_tab(1)", "Next tab", key_display="]", show=False,
+            id="app.tab_next"),
+    Binding("left_square_bracket", "cycle_tab(-1)", "Previous tab", key_display="[", show=False,
+            id="app.tab_previous"),
+]
+"""``]`` / ``[`` through the tabs of a stage screen (:meth:`StageScreen.action_cycle_tab`), for
+the screens that have no tab keys of their own; listed in their BINDINGS so that the footer keeps
+each screen's own keys first."""
+
+
 class StageBody(Container):
     """The stage's own widgets, composed by its screen's :meth:`StageScreen.compose_body`."""
 
@@ -175,6 +186,23 @@ class StageScreen(TimerActions, LocalizedScreen):
         Binding("ctrl+z", "app.undo", "Undo", id="app.undo"),
         *TIMER_BINDINGS,
     ]
+
+    def action_cycle_tab(self, step: int) -> None:
+        """Show the next (or previous) tab of the stage's tabs, and give that tab the keys."""
+        from textual.widgets import TabbedContent, TabPane
+
+        found = self.query(TabbedContent)
+        if not found:
+            return
+        tabs = found.first()
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.parent is not None]
+        panes = [pid for pid in panes if pid]
+        if not panes:
+            return
+        at = panes.index(tabs.active) if tabs.active in panes else 0
+        tabs.active = panes[(at + step) % len(panes)]
+        pane = tabs.query_one(f"#{tabs.active}", TabPane)
+        getattr(pane, "focus_default", pane.focus)()
 
     _data_version: int = -1
     _filling: bool = False

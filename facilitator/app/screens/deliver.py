@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from facilitator.app.screens.base import StageScreen
+from facilitator.app.screens.base import CYCLE_TAB_BINDINGS, StageScreen
 from facilitator.app.widgets.stage_text import short_date
 from facilitator.core.errors import FacilitatorError, RuleError
 from facilitator.core.records import ActionPlan, Commitment, Idea, ProgressNote
@@ -47,6 +47,7 @@ class DeliverScreen(StageScreen):
     STAGE = "deliver"
     CSS_PATH = "deliver.tcss"
     AUTO_FOCUS = "#commitments-table"
+    BINDINGS = [*CYCLE_TAB_BINDINGS]
 
     today: ClassVar[Callable[[], date]] = date.today
     """Where the milestones' "today" comes from; tests pin it to a date."""

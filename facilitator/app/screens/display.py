@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Digits, Static, TabbedContent, TabPane
 
-from facilitator.app.screens.base import StageScreen
+from facilitator.app.screens.base import CYCLE_TAB_BINDINGS, StageScreen
 from facilitator.app.screens.catalogue import CatalogueView
 from facilitator.app.screens.minutes_editor import MinutesEditor
 from facilitator.app.widgets.funnel_chart import FunnelChart
@@ -71,6 +71,7 @@ class DisplayScreen(StageScreen):
         Binding("n", "tab('minutes')", "Minutes", show=False, id="display.minutes"),
         Binding("t", "projector", "Projector", show=False, id="display.projector"),
         Binding("escape", "leave_field", "Leave field", show=False, id="display.leave_field"),
+        *CYCLE_TAB_BINDINGS,
     ]
 
     showcase_interval: ClassVar[float] = 0.0
