@@ -162,9 +162,9 @@ CYCLE_TAB_BINDINGS = [
     Binding("left_square_bracket", "cycle_tab(-1)", "Previous tab", key_display="[", show=False,
             id="app.tab_previous"),
 ]
-"""``]`` / ``[`` through the tabs of a stage screen (:meth:`StageScreen.action_cycle_tab`), for
-the screens that have no tab keys of their own; listed in their BINDINGS so that the footer keeps
-each screen's own keys first."""
+"""``]`` / ``[`` through the tabs of a stage screen (:meth:`StageScreen.action_cycle_tab`), hidden
+from the footer. Deliver and Display list them in their own BINDINGS, after their own keys, so
+that each footer keeps its own keys first."""
 
 
 class StageBody(Container):
@@ -195,8 +195,7 @@ class StageScreen(TimerActions, LocalizedScreen):
         if not found:
             return
         tabs = found.first()
-        panes = [pane.id for pane in tabs.query(TabPane) if pane.parent is not None]
-        panes = [pid for pid in panes if pid]
+        panes = [pane.id for pane in tabs.query(TabPane)]
         if not panes:
             return
         at = panes.index(tabs.active) if tabs.active in panes else 0

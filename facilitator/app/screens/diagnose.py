@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 from facilitator.app.screens.base import StageScreen
 from facilitator.app.screens.diagnose_capture import IdeasPane
 from facilitator.app.screens.diagnose_problems import ProblemsPane, UnitCountsPane
-from facilitator.app.screens.drumup_panes import TAB_BINDINGS, cycle_tab
+from facilitator.app.screens.drumup_panes import TAB_BINDINGS
 from facilitator.core.records import Problem, Unit
 from facilitator.i18n import integer, t
 
@@ -67,9 +67,6 @@ class DiagnoseScreen(StageScreen):
             tab = tabs.get_tab(f"tab-{name}")
             if tab.label.plain != label:  # each new label lays the tab strip out again
                 tab.label = Content(label)
-
-    def action_tab(self, step: int) -> None:
-        cycle_tab(self, "diagnose-tabs", step)
 
     def action_capture(self) -> None:
         """Quick capture: the title field, on the ideas tab."""

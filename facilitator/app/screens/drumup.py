@@ -21,7 +21,6 @@ from facilitator.app.screens.base import StageScreen
 from facilitator.app.screens.drumup_form import CHOICE, NUMBER, Field, FormDialog
 from facilitator.app.screens.drumup_panes import (
     TAB_BINDINGS, AgendaPane, NotesPane, OpeningPane, ParticipantsPane, UnitsPane, attempt,
-    cycle_tab,
 )
 from facilitator.app.widgets.stage_text import date_range, fields
 from facilitator.core import checkin
@@ -131,9 +130,6 @@ class DrumUpScreen(StageScreen):
             elif target.out_of:
                 line.append(f" ({round(100 * target.actual / target.out_of)}%)", style="dim")
         return line
-
-    def action_tab(self, step: int) -> None:
-        cycle_tab(self, "drumup-tabs", step)
 
     def focus_tab(self) -> None:
         """Give the keys to the tab shown, where it wants them (the check-in: its search)."""

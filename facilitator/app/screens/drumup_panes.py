@@ -67,26 +67,12 @@ DELETE_KEYS = "delete,backspace"
 
 
 TAB_BINDINGS = [
-    Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]",
+    Binding("right_square_bracket", "cycle_tab(1)", "Next tab", key_display="]",
             id="drumup.tab_next"),
-    Binding("left_square_bracket", "tab(-1)", "Previous tab", key_display="[", show=False,
+    Binding("left_square_bracket", "cycle_tab(-1)", "Previous tab", key_display="[", show=False,
             id="drumup.tab_previous"),
 ]
-"""``]`` and ``[`` go from tab to tab (the focus follows into the tab)."""
-
-
-def cycle_tab(screen: Any, tabs_id: str, step: int) -> None:
-    """Show the next (or previous) tab of ``tabs_id`` and give it the keys."""
-    from textual.widgets import TabbedContent
-
-    tabs = screen.query_one(f"#{tabs_id}", TabbedContent)
-    panes = [pane.id for pane in tabs.query(TabPane)]
-    if not panes:
-        return
-    at = panes.index(tabs.active) if tabs.active in panes else 0
-    tabs.active = panes[(at + step) % len(panes)]
-    pane = tabs.query_one(f"#{tabs.active}", TabPane)
-    getattr(pane, "focus_default", pane.focus)()
+"""``]`` and ``[`` go from tab to tab, shown in the footer (:meth:`StageScreen.action_cycle_tab`)."""
 
 
 def attempt(node: Any, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
