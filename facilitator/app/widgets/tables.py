@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Sequence
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
@@ -78,6 +80,34 @@ def cell(value: Any, align: Literal["left", "center", "right"] = "left") -> Text
 
 Row = tuple[str, Sequence[Any]]
 
+
+class _LazyCells(dict):
+    """``DataTable``'s rows (row key -> column key -> cell), each row's cells built as it is
+    first read: when it is drawn, mostly, so a table of 3,000 rows builds the few dozen on the
+    screen rather than 15,000 cells. A row not read yet holds its values as given (a tuple)."""
+
+    __slots__ = ("_build",)
+
+    def __init__(self, build: Any) -> None:
+        super().__init__()
+        self._build = build
+
+    def __getitem__(self, key: Any) -> Any:
+        value = dict.__getitem__(self, key)
+        if type(value) is tuple:
+            value = self._build(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def items(self) -> Any:  # type: ignore[override]
+        return [(key, self[key]) for key in self]
+
+    def values(self) -> Any:  # type: ignore[override]
+        return [self[key] for key in self]
+
 PATCH_LIMIT = 20
 """Up to this many rows removed or changed, the table is patched in place; beyond, refilled."""
 
@@ -99,6 +129,7 @@ class RecordTable(DataTable):
         self._layout: tuple[Any, ...] | None = None
         self.full_rebuilds = 0
         """How many times every row was built anew (the first fill included)."""
+        self._data = _LazyCells(self._row_cells)
 
     # -- filling -------------------------------------------------------------------------------
 
@@ -186,14 +217,13 @@ class RecordTable(DataTable):
             for key, cells in rows:
                 self.add_row(*self._cells(cells), key=key)
             return
-        columns = [column.key for column in self.ordered_columns]
         start = self.row_count
         for offset, (key, cells) in enumerate(rows):
             row_key = RowKey(key)
             if row_key in self._row_locations:
                 raise DuplicateKey(f"The row key {row_key!r} already exists.")
             self._row_locations[row_key] = start + offset
-            self._data[row_key] = dict(zip(columns, self._cells(cells)))
+            dict.__setitem__(self._data, row_key, cells)  # its cells built when first read
             self.rows[row_key] = DataRow(row_key, 1, None, False)
             self._new_rows.add(row_key)
         self._require_update_dimensions = True
@@ -202,6 +232,10 @@ class RecordTable(DataTable):
             self._highlight_cursor()
         self._update_count += 1
         self.check_idle()
+
+    def _row_cells(self, cells: tuple[Any, ...]) -> dict[Any, Text]:
+        """A row's cells by column key, from its values (see :class:`_LazyCells`)."""
+        return dict(zip([column.key for column in self.ordered_columns], self._cells(cells)))
 
     def _cells(self, cells: tuple[Any, ...]) -> list[Text]:
         padded = list(cells) + [""] * (len(self._specs) - len(cells))
@@ -250,6 +284,67 @@ class RecordTable(DataTable):
             row = new_keys.index(old_key) if old_key in new_keys else min(old_row, len(rows) - 1)
             self.move_cursor(row=row, animate=False)
         return True
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
+        """A body cell's line, drawn as ``DataTable`` draws it, segment for segment, without
+        Rich's general path (a styled, padded renderable rendered into lines, then cropped):
+        every cell here is one line of ``Text``, and that path cost about as much as the rest of
+        a frame (some 40 ms for the two dozen rows a tab shows when it comes to the front).
+        Headers, labels and anything unusual are drawn by ``DataTable`` itself."""
+        if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        row = self.rows.get(row_key)
+        pad = self.cell_padding
+        if row is None or row.height != 1 or column_key is None or width - 2 * pad < 1:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+                     self._update_count, self._pseudo_class_state)
+        cache = self._cell_render_cache
+        lines = cache.get(cache_key)
+        if lines is not None:
+            return lines
+        value = self._data[row_key].get(column_key)
+        if not isinstance(value, Text) or "\n" in value.plain or "\t" in value.plain:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        console = self.app.console
+        options = self.app.console_options
+        inner = width - 2 * pad
+        # Text.__rich_console__ with the options DataTable gives it (one line, no wrapping),
+        # then what Padding, Styled and Console.render_lines do with that line.
+        wrapped = value.wrap(console, inner, justify=value.justify or options.justify or "default",
+                             overflow=value.overflow or options.overflow or "fold",
+                             tab_size=value.tab_size or console.tab_size, no_wrap=True)
+        # Joined as Text.__rich_console__ joins its lines: a line's own style becomes a span
+        # (Text.render draws a text without spans in no style at all).
+        segments = list(Text("\n").join(wrapped).render(console, end="")) if wrapped else []
+        blank = console.get_style("none")
+        segments = Segment.adjust_line_length(segments, inner, style=blank, pad=True)
+        if pad:
+            segments = [Segment(" " * pad, blank), *segments, Segment(" " * pad, blank)]
+        # DataTable puts the cell's place (a mouse click's target) first in the styles, which
+        # makes every cell's styles unique and each of their sums a miss of Rich's cache; the
+        # styles are summed without it, then it is added: the same styles, when nothing else in
+        # the cell carries a place or a link (else DataTable draws it).
+        pre = console.get_style(base_style + component_style)
+        post = console.get_style(post_style)
+        if any(style is not None and (style.link or style.meta)
+               for style in (pre, post, *(segment.style for segment in segments))):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        place = Style.from_meta({"row": row_index, "column": column_index})
+        line = [Segment(text, None if control else place if style is None else style + place,
+                        control)
+                for text, style, control in Segment.apply_style(segments, pre, post)]
+        lines = [line]
+        cache[cache_key] = lines
+        return lines
 
     # -- what DataTable measures ----------------------------------------------------------------
 
