@@ -24,6 +24,21 @@ def _default_language(monkeypatch):
     i18n.set_language("id")
 
 
+@pytest.fixture(autouse=True)
+def _no_warm_up(request, monkeypatch):
+    """The app builds the stages not shown yet in the background once the keys rest
+    (FacilitatorApp.warm_up); a test's pauses would start it at random points, so only the tests
+    marked ``warm_up`` (tests/test_warm_up.py) let it run."""
+    if request.node.get_closest_marker("warm_up") is None:
+        from facilitator.app.app import FacilitatorApp
+
+        monkeypatch.setattr(FacilitatorApp, "WARM_UP", False)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "warm_up: the app builds its stages in the background")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem):
     """Run an ``async def`` test on its own event loop (the suite has no asyncio plugin)."""

@@ -8,15 +8,18 @@ the stage screens on show re-read the session; hidden ones catch up when shown a
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import re
 import sys
+import time
 import weakref
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -93,6 +96,19 @@ def make_stage_screen(stage: str) -> StageScreen:
     return getattr(module, STAGE_SCREENS[stage])()
 
 
+WARM_UP_GROUP = "warm-up"
+
+
+def _stage_modules() -> list[str]:
+    """The modules the stage screens use: their own, their dialogs' and their widgets'."""
+    import pkgutil
+
+    from facilitator.app import screens, widgets
+
+    return [f"{package.__name__}.{module.name}" for package in (widgets, screens)
+            for module in pkgutil.iter_modules(package.__path__)]
+
+
 def stage_css_paths() -> list[Path]:
     """The stage screens' own stylesheets (``screens/<stage>.tcss``, those that exist)."""
     folder = Path(__file__).resolve().parent / "screens"
@@ -130,8 +146,9 @@ def _typing(widget: Any) -> bool:
     if isinstance(widget, Input):
         return True
     # TextArea is imported only if some screen uses it; if it is not loaded, none can have focus.
-    text_area = sys.modules.get("textual.widgets._text_area")
-    return text_area is not None and isinstance(widget, text_area.TextArea)
+    # (A module being imported is in sys.modules before it is whole.)
+    text_area = getattr(sys.modules.get("textual.widgets._text_area"), "TextArea", None)
+    return text_area is not None and isinstance(widget, text_area)
 
 
 class SessionChanged(Message):
@@ -171,12 +188,21 @@ UNSAVED_NOTICE_SECONDS = 24 * 60 * 60
 """How long the "not saved" notice stays: until the changes are saved (then it is taken down)."""
 QUIT_CONFIRM_SECONDS = 6
 
+WARM_UP_QUIET = 0.4
+"""Seconds without a key press or a click before the app builds the next stage screen in the
+background (see FacilitatorApp.warm_up)."""
+
+HOLD_LIMIT = 3.0
+"""Seconds the display is held at most for a switch of stage (see FacilitatorApp.delay_update)."""
+
 
 class FacilitatorApp(App[None], inherit_bindings=False):
     """The Innovation Lab facilitator: five stage screens around one lab session."""
 
     CSS_PATH = "app.tcss"
     COMMANDS = {AppCommands, SaveAsCommand}
+    WARM_UP = True
+    """Whether the stage screens not shown yet are built in the background (:meth:`warm_up`)."""
 
     BINDINGS = [
         Binding("question_mark", "show_keys", "Keys", key_display="?", id="app.keys"),
@@ -212,6 +238,13 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self.data_version = 0
         self._owns_session = False
         self._last_stage = ""
+        self._switching_stage = False
+        self._hold = 0
+        self._held = False
+        self.warmed_up = asyncio.Event()
+        """Set once the warm-up has built every stage screen of the session not shown yet."""
+        self._last_input = 0.0
+        self._froze = False
         self._listening: weakref.WeakSet[Any] = weakref.WeakSet()
         self._unsaved_notice: Notification | None = None
         self._quit_armed = False
@@ -298,6 +331,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             self.stylesheet.update(self)
         if isinstance(first, StageScreen):
             await first.fill_body()
+            self.start_warm_up()
 
     def on_mount(self) -> None:
         if self.session is not None and self.session.readonly:
@@ -305,6 +339,8 @@ class FacilitatorApp(App[None], inherit_bindings=False):
 
     def on_unmount(self) -> None:
         self._close_owned()
+        if self._froze:
+            gc.unfreeze()  # another app in this process (the tests') collects it as usual
 
     def _close_owned(self) -> None:
         if self.session is not None and self._owns_session:
@@ -318,6 +354,12 @@ class FacilitatorApp(App[None], inherit_bindings=False):
 
     async def attach_session(self, session: Any, *, owned: bool) -> None:
         """Show ``session``; ``owned``: the app opened it, so the app closes it when done."""
+        self.workers.cancel_group(self, WARM_UP_GROUP)
+        if self._froze:
+            # The screens about to be dropped were frozen with the session they showed: back
+            # under the collector, or they would stay in memory for good.
+            gc.unfreeze()
+            self._froze = False
         if self.current_mode in STAGES:
             await self.switch_mode(PICKER)
         if self.session is not None and self.session is not session:
@@ -328,6 +370,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             await self.remove_mode(stage)
             self.add_mode(stage, partial(self._make_stage_screen, stage))
         await self.switch_mode(self._last_stage)
+        self.start_warm_up()
         if session.readonly:
             self._say_readonly()
 
@@ -489,7 +532,129 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         if self.session is None or stage not in STAGES:
             return
         self._last_stage = stage
-        self.switch_mode(stage)
+        self._switching_stage = True
+        try:
+            self.switch_mode(stage)
+        finally:
+            self._switching_stage = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Hold the display back for a moment (Textual masks a mode switch so).
+
+        For a switch of stage the display is held until the stage's screen says it is ready
+        (:meth:`stage_ready`) rather than for a fixed 50 ms: a screen shown again is ready in
+        a few milliseconds, and one built for the first time takes longer than 50 ms and would
+        otherwise show half built. ``HOLD_LIMIT`` keeps a screen that never says so from
+        holding the display for ever.
+        """
+        if not self._switching_stage:
+            super().delay_update(delay)
+            return
+        self._begin_batch()
+        self._hold += 1
+        hold = self._hold
+        self._held = True
+        self.set_timer(HOLD_LIMIT, lambda: self._release_hold(hold), name="stage_hold")
+
+    # -- the stages built in the background -----------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def start_warm_up(self) -> None:
+        """Build the session's other stage screens in the background (:meth:`warm_up`)."""
+        if not self.WARM_UP or self.session is None:
+            return
+        self.warmed_up.clear()
+        self._last_input = time.monotonic()  # the screen just shown: the coach may start typing
+        self.run_worker(self.warm_up(), name="warm-up", group=WARM_UP_GROUP, exclusive=True,
+                        exit_on_error=False)
+
+    async def warm_up(self) -> None:
+        """Build, lay out and draw (off the terminal) each stage screen not shown yet.
+
+        A stage screen built for the first time takes a few hundred milliseconds (its modules,
+        its widgets, thousands of rows, the first layout and drawing); one built already is
+        shown in a few. So while the coach reads the screen, the others are built, one step at
+        a time, each step only after ``WARM_UP_QUIET`` seconds without a key press or a
+        click: typing is never held up by more than one step.
+        """
+        from facilitator.core.template import load_default_template
+
+        # One module at a time, on the app's own thread: imported in a thread, a module the
+        # app imports at the same moment could be found half loaded.
+        for name in _stage_modules():
+            if not await self._quiet():
+                return
+            importlib.import_module(name)
+        if not await self._quiet():
+            return
+        load_default_template()
+        at = STAGES.index(self.current_mode) if self.current_mode in STAGES else 0
+        for stage in STAGES[at + 1:] + STAGES[:at]:
+            if not await self._quiet():
+                return
+            if stage in self._screen_stacks:
+                continue  # shown already
+            self._init_mode(stage)
+            screen = self._screen_stacks[stage][0]
+            while not (screen.is_attached and getattr(screen, "body_filled", True)):
+                if self._closing_down:
+                    return
+                await asyncio.sleep(0.02)
+            # Laid out twice (the first layout tells each table its width, and the tables fit
+            # their columns to it), then drawn once into the screen's own buffers; a screen
+            # shown meanwhile was laid out and drawn as it was shown.
+            for step in ("layout", "layout", "draw"):
+                if not await self._quiet():
+                    return
+                if screen is self.screen or not screen.is_attached:
+                    break
+                if step == "layout":
+                    screen._refresh_layout(self.size)
+                else:
+                    screen._compositor.render_update(full=True)
+        if not await self._quiet():
+            return
+        # What the screens hold lives as long as the session: collected once now, while nothing
+        # is asked of the app, then frozen, the garbage collector stops walking it (a full
+        # collection over it took 100-200 ms, at whatever key it fell on).
+        gc.collect()
+        gc.freeze()
+        self._froze = True
+        self.warmed_up.set()
+
+    async def _quiet(self) -> bool:
+        """Wait for ``WARM_UP_QUIET`` seconds without input; False if the app is closing."""
+        await asyncio.sleep(0)  # what is waiting goes first, even if all is quiet
+        while not self._closing_down:
+            left = self._last_input + WARM_UP_QUIET - time.monotonic()
+            if left <= 0:
+                return True
+            await asyncio.sleep(left)
+        return False
+
+    @property
+    def _closing_down(self) -> bool:
+        """Whether the app is quitting (or has not started): nothing more is to be built."""
+        return self._exit or not self.is_running
+
+    def stage_ready(self, screen: Screen) -> None:
+        """A stage screen is shown whole: the display held for the switch to it may go on."""
+        if self._held and not self._closing_down and screen is self.screen:
+            self._release_hold(self._hold)
+
+    def _release_hold(self, hold: int) -> None:
+        if not self._held or hold != self._hold:
+            return  # released already, or a later switch holds it now
+        self._held = False
+        self._end_batch()
+        if not self._batch_count and not self._closing_down:
+            self.screen.refresh()
+            # Drawn now rather than on the screen's update timer (up to 1/60 s later).
+            self.screen._on_timer_update()
 
     def action_stage(self, stage: str) -> None:
         self.switch_stage(stage)

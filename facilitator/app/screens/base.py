@@ -44,7 +44,7 @@ from textual.widgets import Footer
 
 from facilitator import i18n
 # The header's countdown loads this module for the first frame anyway.
-from facilitator.app.widgets.countdown import TIMER_BINDINGS, TimerActions
+from facilitator.app.widgets.countdown import TIMER_BINDINGS, Countdown, TimerActions
 from facilitator.core.records import STAGES
 from facilitator.core.session import Session
 
@@ -128,6 +128,10 @@ class LocalizedScreen(Screen):
 
     async def on_screen_resume(self) -> None:
         await self.sync_with_app()
+        self.shown()
+
+    def shown(self) -> None:
+        """Hook run once the screen has caught up with the app after being shown."""
 
     def relabel(self) -> None:
         """Describe the keys of the screen's widgets in the current language (each footer
@@ -233,6 +237,13 @@ class StageScreen(TimerActions, LocalizedScreen):
         return bool(self.query("#stage-body"))
 
     @property
+    def body_live(self) -> bool:
+        """Whether the body is there to be read into: mounted, and not being taken down as the
+        app quits (which may happen while a stage is built in the background)."""
+        return (self.body_ready and self.is_attached and not self._closing
+                and not getattr(self.app, "_closing_down", False))
+
+    @property
     def body_filled(self) -> bool:
         """Whether the body is mounted whole and the session read into it."""
         return not self._filling and self.body_ready
@@ -247,12 +258,29 @@ class StageScreen(TimerActions, LocalizedScreen):
             await self.mount(StageBody(id="stage-body"), before=footer.first())
         finally:
             self._filling = False
+        if not self.body_live:
+            return  # the app quit while the body mounted (a stage built in the background)
         localize_tree(self)
         self.refresh_bindings()
         self._data_version = self.app_data_version
         self.refresh_data()
         if self.focused is None:
             self.focus_next()
+        self.shown()
+
+    def shown(self) -> None:
+        if not self.body_live:
+            return  # not filled yet (fill_body calls this again), or the app quits
+        # A hidden screen's countdown rests: on show it reads the time at once, not at its
+        # next tick (a second later).
+        for countdown in self.query(Countdown):
+            countdown.tick()
+        # The app holds the display while it switches to a stage (FacilitatorApp.delay_update)
+        # until the screen is whole: its body mounted and the session read into it.
+        if not self._filling and not getattr(self.app, "starting", False):
+            stage_ready = getattr(self.app, "stage_ready", None)
+            if stage_ready is not None:
+                stage_ready(self)
 
     def refresh_data(self) -> None:
         """Re-read the session into the widgets."""
@@ -276,6 +304,8 @@ class StageScreen(TimerActions, LocalizedScreen):
             if not getattr(self.app, "starting", False):
                 await self.fill_body()  # a first screen left before it was filled
             return  # fill_body reads the session when it mounts the body
+        if not self.body_live:
+            return  # being taken down: the app quits
         if self._language != i18n.language():
             await self.relocalize()
         else:
@@ -302,6 +332,14 @@ class StageScreen(TimerActions, LocalizedScreen):
             header.update_from(self.session)
         for bar in self.query(StageBar):
             bar.update_from(self.session)
+
+    def _compositor_refresh(self) -> None:
+        # While the app holds the display for a switch to this stage (FacilitatorApp.
+        # delay_update), a frame drawn would be thrown away, then drawn again whole once the
+        # hold ends (some 10 ms at 3,000 ideas): it is not drawn at all.
+        if getattr(self.app, "_held", False) and self.app._batch_count:
+            return
+        super()._compositor_refresh()
 
     def on_stage_bar_selected(self, message) -> None:
         """A click on a stage in the stage bar (``StageBar.Selected``)."""

@@ -97,11 +97,11 @@ class DeliverScreen(StageScreen):
 
         await super().fill_body()
         restore, self._restore_tab = getattr(self, "_restore_tab", ""), ""
-        if restore and self.body_ready:
+        if restore and self.body_live:
             self.query_one("#deliver-tabs", TabbedContent).active = restore
         # The frame gives focus to the first thing that takes it, the tab bar; the coach's keys
         # are the list's.
-        if self.body_ready and isinstance(self.focused, Tabs):
+        if self.body_live and isinstance(self.focused, Tabs):
             active = self.query_one("#deliver-tabs", TabbedContent).active or "tab-commitments"
             tables = self.query(f"#{active} RecordTable")
             if tables:

@@ -163,7 +163,7 @@ class DesignScreen(StageScreen):
 
     async def fill_body(self) -> None:
         await super().fill_body()
-        if self.body_ready:
+        if self.body_live:
             self._panel(self.tab or TABS[0]).focus_main()
 
     def _panel(self, tab: str) -> DesignPanel:

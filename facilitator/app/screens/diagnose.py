@@ -51,7 +51,7 @@ class DiagnoseScreen(StageScreen):
         await super().fill_body()
         # The body comes after the screen's first frame, so AUTO_FOCUS found nothing to focus:
         # the list gets the keys (not the tab bar), so the tab's own keys work at once.
-        if self.body_ready and not isinstance(self.focused, (Input, DataTable)):
+        if self.body_live and not isinstance(self.focused, (Input, DataTable)):
             self.set_focus(self.query_one("#ideas-table"))
 
     def refresh_data(self) -> None:

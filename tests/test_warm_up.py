@@ -1,0 +1,205 @@
+"""The stages built in the background while the coach reads the first screen (the app's warm-up).
+
+A stage screen built for the first time takes a few hundred milliseconds; one built already opens
+in a few. So once the keys rest, the app builds, lays out and draws the stages not shown yet,
+off the terminal (``FacilitatorApp.warm_up``). What the coach must be able to count on: such a
+stage opens exactly as one built when its key is pressed, with every change made since, in the
+language chosen since; typing holds the building back; quitting in the middle of it is clean.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from facilitator import i18n
+from facilitator.app import FacilitatorApp
+from facilitator.app import app as app_module
+from facilitator.app.screens.base import StageScreen
+from facilitator.core.records import STAGES, Idea
+from facilitator.core.session import Session
+from facilitator.settings import Settings
+
+pytestmark = pytest.mark.warm_up
+
+SIZE = (100, 30)
+WAIT = 60.0
+"""Seconds a test waits for the warm-up at most (it takes about one on a quiet machine)."""
+
+
+def make_app(tmp_path, session, lang="id") -> FacilitatorApp:
+    return FacilitatorApp(Settings(sessions_dir=tmp_path, lang=lang), session=session)
+
+
+async def filled(pilot) -> StageScreen:
+    """The stage on show, once its body is mounted and the session read into it."""
+    app = pilot.app
+    while not (isinstance(app.screen, StageScreen) and app.screen.body_filled):
+        await pilot.pause(0.02)
+    await pilot.pause()
+    return app.screen
+
+
+def screen_text(app: FacilitatorApp) -> str:
+    """The screen on show as the terminal gets it, line by line."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def visit_every_stage(pilot) -> dict[str, str]:
+    app = pilot.app
+    texts = {}
+    for number, stage in enumerate(STAGES, 1):
+        await pilot.press(str(number))
+        screen = await filled(pilot)
+        assert screen.STAGE == stage
+        app.clear_notifications()
+        await pilot.pause()
+        texts[stage] = screen_text(app)
+    return texts
+
+
+async def test_the_other_stages_are_built_while_the_coach_reads_and_open_as_if_built_then(
+        tmp_path, demo):
+    cold = make_app(tmp_path, demo)
+    cold.WARM_UP = False
+    async with cold.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        built_when_shown = await visit_every_stage(pilot)
+
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await filled(pilot)
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        # Built off the terminal: the coach still sees the first stage, untouched.
+        assert app.screen is first
+        for stage in STAGES:
+            screen = app._screen_stacks[stage][0]
+            assert isinstance(screen, StageScreen) and screen.body_filled, stage
+        texts = await visit_every_stage(pilot)
+    for stage in STAGES:
+        assert texts[stage] == built_when_shown[stage], stage
+
+
+async def test_a_change_made_after_the_warm_up_shows_on_the_stages_built_before_it(
+        tmp_path, demo):
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        idea = demo.add(Idea(title="Pemanasan: ide yang datang kemudian"))
+        await pilot.pause()
+        await pilot.press("2")
+        screen = await filled(pilot)
+        assert screen.STAGE == "diagnose"
+        assert idea.id in screen.query_one("#ideas-table").row_keys
+
+
+async def test_a_stage_built_in_the_background_follows_a_change_of_language(tmp_path, demo):
+    english = make_app(tmp_path, demo, lang="en")
+    english.WARM_UP = False
+    async with english.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        built_in_english = await visit_every_stage(pilot)
+    i18n.set_language("id")
+
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        await pilot.press("ctrl+l")  # English, after every stage was built in Indonesian
+        await pilot.pause()
+        texts = await visit_every_stage(pilot)
+    for stage in STAGES:
+        assert texts[stage] == built_in_english[stage], stage
+
+
+async def test_typing_holds_the_warm_up_back_until_the_keys_rest(tmp_path, demo, monkeypatch):
+    # A whole second of rest needed (0.4 s in use), so that a slow machine's pauses between
+    # the test's keys do not count as rest.
+    monkeypatch.setattr(app_module, "WARM_UP_QUIET", 1.0)
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await filled(pilot)
+        # A key every tenth of a second, for a second and a half: nothing is built meanwhile.
+        for _ in range(15):
+            await pilot.press("down")
+            await asyncio.sleep(0.1)
+            assert list(app._screen_stacks) == [first.STAGE]
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        assert set(app._screen_stacks) == set(STAGES)
+
+
+async def test_quitting_while_a_stage_is_built_in_the_background_is_clean(
+        tmp_path, demo, monkeypatch):
+    monkeypatch.setattr(app_module, "WARM_UP_QUIET", 0.0)
+    caught_mid_build = 0
+    for delay in (0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8):
+        app = make_app(tmp_path, demo)
+        async with app.run_test(size=SIZE) as pilot:  # an error in the app is raised here
+            await filled(pilot)
+            await asyncio.sleep(delay)
+            building = [stage for stage, stack in app._screen_stacks.items()
+                        if stack and not stack[0].body_filled]
+            caught_mid_build += bool(building)
+    assert caught_mid_build, "no quit fell in the middle of a build: the test proves nothing"
+    # The session is whole: it opens again with everything in it.
+    reopened = Session.open(demo.path, actor="check")
+    try:
+        assert len(reopened.ideas()) == len(demo.ideas())
+    finally:
+        reopened.close()
+
+
+def looks(screen: StageScreen) -> list[tuple[str, str, str, str]]:
+    """Every widget's colours on a screen."""
+    return [(type(widget).__name__, widget.id or "", str(widget.styles.background),
+             str(widget.styles.color)) for widget in screen.walk_children(with_self=True)]
+
+
+async def test_a_stage_built_in_the_background_wears_a_theme_chosen_after_it_was_built(
+        tmp_path, demo):
+    cold = make_app(tmp_path, demo)
+    cold.WARM_UP = False
+    async with cold.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        cold.change_theme("proyektor")
+        await pilot.pause()
+        await visit_every_stage(pilot)
+        built_when_shown = {stage: looks(cold.get_screen_stack(stage)[0]) for stage in STAGES}
+
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        before = {stage: looks(app.get_screen_stack(stage)[0]) for stage in STAGES}
+        assert app.theme != "proyektor"
+        app.change_theme("proyektor")
+        await pilot.pause()
+        await visit_every_stage(pilot)
+        for stage in STAGES:
+            after = looks(app.get_screen_stack(stage)[0])
+            assert after != before[stage], stage
+            assert after == built_when_shown[stage], stage
+
+
+async def test_another_session_opened_after_the_warm_up_gets_stages_of_its_own(tmp_path, demo):
+    other = Session.create(tmp_path / "lain.json", region="Kabupaten Pemanasan",
+                           date="2026-03-02", actor="coach@test")
+    other.add(Idea(title="Ide dari sesi lain"))
+    other.close()
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        before = {stage: app._screen_stacks[stage][0] for stage in STAGES}
+        assert await app.open_session_file(tmp_path / "lain.json")
+        await filled(pilot)
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        for number, stage in enumerate(STAGES, 1):
+            screen = app._screen_stacks[stage][0]
+            assert screen is not before[stage] and screen.body_filled, stage
+            await pilot.press(str(number))
+            await filled(pilot)
+            assert "Kabupaten Pemanasan" in screen_text(app), stage
+            assert "Sorong" not in screen_text(app), stage
