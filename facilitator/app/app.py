@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.notifications import Notification, Notify
@@ -107,6 +108,24 @@ def _stage_modules() -> list[str]:
 
     return [f"{package.__name__}.{module.name}" for package in (widgets, screens)
             for module in pkgutil.iter_modules(package.__path__)]
+
+
+async def _in_context_of(widget: Any, work: Any, limit: float = 2.0) -> None:
+    """Run ``work`` (a coroutine function) as ``widget``'s own message handling, where Textual
+    expects it (composing binds data to the widget running it), and wait for it to end."""
+    done = asyncio.Event()
+
+    async def run() -> None:
+        try:
+            await work()
+        finally:
+            done.set()
+
+    widget.call_later(run)
+    try:
+        await asyncio.wait_for(done.wait(), limit)
+    except asyncio.TimeoutError:
+        pass  # the widget went away meanwhile (the app quitting): nothing to wait for
 
 
 def stage_css_paths() -> list[Path]:
@@ -581,6 +600,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         a time, each step only after ``WARM_UP_QUIET`` seconds without a key press or a
         click: typing is never held up by more than one step.
         """
+        from facilitator.app.widgets.frame import KeysFooter
         from facilitator.core.template import load_default_template
 
         # One module at a time, on the app's own thread: imported in a thread, a module the
@@ -604,24 +624,38 @@ class FacilitatorApp(App[None], inherit_bindings=False):
                 if self._closing_down:
                     return
                 await asyncio.sleep(0.02)
+            # The footer shows the keys of the widget with focus; Textual tells only the footer
+            # of the screen on show, so this one is told here, or it would rebuild as shown.
+            if not await self._quiet():
+                return
+            if screen is not self.screen:
+                for footer in screen.query(KeysFooter):
+                    await _in_context_of(footer, footer.recompose)
             # Laid out twice (the first layout tells each table its width, and the tables fit
-            # their columns to it), then drawn once into the screen's own buffers; a screen
-            # shown meanwhile was laid out and drawn as it was shown.
-            for step in ("layout", "layout", "draw"):
+            # their columns to it), then each widget drawn into its own buffers, one by one;
+            # a screen shown meanwhile was laid out and drawn as it was shown.
+            for _layout in range(2):
                 if not await self._quiet():
                     return
                 if screen is self.screen or not screen.is_attached:
                     break
-                if step == "layout":
-                    screen._refresh_layout(self.size)
-                else:
-                    screen._compositor.render_update(full=True)
+                screen._refresh_layout(self.size)
+            else:
+                for widget, (region, clip) in list(screen._compositor.visible_widgets.items()):
+                    if not await self._quiet():
+                        return
+                    if screen is self.screen or not widget.is_attached:
+                        break
+                    x, y, width, height = region.intersection(clip)
+                    if width and height:
+                        widget.render_lines(Region(x - region.x, y - region.y, width, height))
         if not await self._quiet():
             return
-        # What the screens hold lives as long as the session: collected once now, while nothing
-        # is asked of the app, then frozen, the garbage collector stops walking it (a full
-        # collection over it took 100-200 ms, at whatever key it fell on).
-        gc.collect()
+        # What the screens hold lives as long as the session: frozen, the garbage collector
+        # stops walking it (a full collection over it took 100-200 ms, at whatever key it fell
+        # on). Only the young generations are collected first: a full collection here found
+        # some thousand objects to free, and would itself hold the keys up for 120 ms.
+        gc.collect(1)
         gc.freeze()
         self._froze = True
         self.warmed_up.set()
