@@ -1,11 +1,12 @@
 """How the app holds up at the size of the biggest labs: 3,000 ideas, 300 participants, 50 units.
 
-    python tests/perf/scale.py [--size 100x30] [--dir FOLDER] [--tracemalloc]
+    python tests/perf/scale.py [--size 100x30] [--dir FOLDER] [--tracemalloc] [--no-warm-up]
 
 Builds such a session through the core (units, participants with their attendance, problems,
 ideas, one rater's scores for a third of the ideas, action plans), then opens the app on it in a
-fresh interpreter, headless, and drives it as a coach would: every stage screen (first visit and
-again), every tab of each, typing in Diagnose's quick capture with Enter to save each idea,
+fresh interpreter, headless, and drives it as a coach would: arrow keys while the app builds the
+stages not shown yet in the background (its warm-up, which rests while keys come), every stage
+screen once that is over (first visit and again), every tab of each, typing in Diagnose's quick capture with Enter to save each idea,
 moving in the ideas list, arrows and digits in Design's scoring grid, moving in the merge list.
 It prints the median and 95th percentile of each kind of key press, the peak memory, each beside
 its target, and, as its last line, one JSON object.
@@ -24,11 +25,16 @@ key set off (a table patched, a tab filled) is all on the screen. A key that dra
 here should) is counted apart. A stage key counts from the first frame that shows that stage's
 screen with its body filled (mounted whole, the session read into it). Tabs are brought to
 the front as their keys do (``TabbedContent.active``; not every stage has tab keys) and timed
-the same way. The CPU column is the CPU time the process
-used from the key to its next frame: on a machine busy with other work the wall times include
-waiting for a core, the CPU times much less so. ``pilot.press`` is not used for the timing: it
-waits for the app to be idle and for animations, which says nothing about when the frame went
-out.
+the same way. The CPU column is the CPU time the process used from the key to its next frame:
+on a machine busy with other work the wall times include waiting for a core, the CPU times much
+less so.
+
+The keys pressed during the warm-up are sent from a thread at random moments, as a terminal's
+input thread sends them, and timed from that moment: one that comes while a step of the
+building runs waits for that step. With ``--no-warm-up`` the app builds each stage on its first
+visit (the figures of a coach who presses a stage's key at once). ``pilot.press`` is not used
+for the timing: it waits for the app to be idle and for animations, which says nothing about
+when the frame went out.
 
 Nothing else may paint on its own during a measure, or its frame would pass for the key's: the
 text fields' cursor blink is turned off, no run-sheet timer runs in this session, and the
@@ -72,7 +78,7 @@ NO_FRAME = 10.0
 """Seconds after which a key that drew nothing is given up on."""
 CHILD_TIMEOUT = 900.0
 KINDS = ("screen_first", "screen_again", "tab", "capture_type", "capture_enter", "list_move",
-         "grid_move", "grid_score", "merge_move")
+         "grid_move", "grid_score", "merge_move", "warm_up_key")
 LABELS = {
     "screen_first": "stage screen, first visit (1-5)",
     "screen_again": "stage screen, again (1-5)",
@@ -83,7 +89,11 @@ LABELS = {
     "grid_move": "arrows in the scoring grid",
     "grid_score": "a digit: score a cell",
     "merge_move": "arrows in Design's ideas list",
+    "warm_up_key": "arrows while stages build unseen",
 }
+WARM_UP_KEYS = 12
+"""Keys pressed, from another thread as a terminal sends them, while the app builds the stages
+not shown yet in the background (its warm-up)."""
 WORDS = ("layanan", "antrean", "posyandu", "sekolah", "pasar", "sampah", "air", "jalan",
          "izin", "pajak", "desa", "nelayan", "petani", "UMKM", "kesehatan", "digital")
 
@@ -263,6 +273,53 @@ class Driver:
         assert getattr(self.app.screen, "STAGE", "") == stage, (number, self.app.screen)
 
 
+async def keys_during_warm_up(app: Any, clock: FrameClock, driver: Driver) -> None:
+    """Arrow keys at random moments while the app builds its other stages in the background,
+    each sent from a thread as a terminal's input thread sends it, and timed from that moment
+    to the next frame: a key that comes while a step of the building runs waits for it."""
+    import random
+    import threading
+
+    from textual import events
+
+    from facilitator.app import app as app_module
+
+    loop = asyncio.get_running_loop()
+    quiet = app_module.WARM_UP_QUIET
+    sent: list[tuple[float, float]] = []
+    rng = random.Random(7)
+
+    def press(key: str) -> None:
+        event = events.Key(key, None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+    def typist() -> None:
+        # Each key rests the building for ``quiet`` seconds; the next comes just after it
+        # resumed, at some point of its next step.
+        for n in range(WARM_UP_KEYS):
+            time.sleep(rng.uniform(quiet, quiet + 0.25))
+            if app.warmed_up.is_set():
+                return
+            sent.append((time.perf_counter(), time.process_time()))
+            loop.call_soon_threadsafe(press, "down" if n % 2 == 0 else "up")
+
+    thread = threading.Thread(target=typist, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        await asyncio.sleep(0.05)
+    await clock.wait_quiet()
+    for stamp, cpu in sent:
+        at = next((n for n, frame in enumerate(clock.frames) if frame >= stamp), None)
+        if at is None:
+            driver.no_frame["warm_up_key"] += 1
+            continue
+        ms = (clock.frames[at] - stamp) * 1000
+        driver.samples["warm_up_key"].append((ms, ms, (clock.cpu[at] - cpu) * 1000, "arrow"))
+        if ms > driver.slowest.get("warm_up_key", (-1.0, ""))[0]:
+            driver.slowest["warm_up_key"] = (ms, "arrow")
+
+
 async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
     """The coach's tour of the app; the samples of each kind of key."""
     from textual.widgets import TabbedContent
@@ -279,6 +336,15 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
         await driver.settle()
         opened = (clock.frames[-1] - started) * 1000
         first_stage = app.screen.STAGE
+
+        # The other stages are built in the background while the coach reads (unless
+        # --no-warm-up): keys pressed meanwhile, then the first visits once it is over.
+        warmed = None
+        if app.WARM_UP:
+            await keys_during_warm_up(app, clock, driver)
+            await asyncio.wait_for(app.warmed_up.wait(), CHILD_TIMEOUT / 2)
+            warmed = (time.perf_counter() - started) * 1000
+            await driver.settle()
 
         # Every stage screen, first visit, then each again.
         first = str(STAGES.index(first_stage) + 1)
@@ -332,7 +398,8 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
         await driver.settle()
         for key in ["down"] * 20 + ["up"] * 5:
             await driver.key("merge_move", key)
-    return {"opened_ms": opened, "first_stage": first_stage, "samples": driver.samples,
+    return {"opened_ms": opened, "warmed_ms": warmed, "first_stage": first_stage,
+            "samples": driver.samples,
             "no_frame": driver.no_frame,
             "slowest": {k: [round(v, 1), w] for k, (v, w) in driver.slowest.items()}}
 
@@ -372,7 +439,7 @@ def peak_memory_mb() -> float | None:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, else KB
 
 
-def child(path: str, out: str, size: str, trace: bool) -> None:
+def child(path: str, out: str, size: str, trace: bool, warm_up: bool = True) -> None:
     """Open the app on the session at ``path``, drive it, and write the figures to ``out``."""
     if trace:
         import tracemalloc
@@ -389,6 +456,7 @@ def child(path: str, out: str, size: str, trace: bool) -> None:
     session = Session.open(path, actor="scale@bench")
     load_ms = (time.perf_counter() - opened) * 1000
     app = FacilitatorApp(Settings(sessions_dir=folder / "sessions", lang="id"), session=session)
+    app.WARM_UP = warm_up
     width, height = (int(n) for n in size.lower().split("x"))
     app._scale_size = (width, height)
     try:
@@ -420,13 +488,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_child(path: Path, size: str, trace: bool) -> dict[str, Any]:
+def run_child(path: Path, size: str, trace: bool, warm_up: bool = True) -> dict[str, Any]:
     out = path.with_suffix(".result.json")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     command = [sys.executable, __file__, "--child", str(path), str(out), size]
     if trace:
         command.append("--tracemalloc")
+    if not warm_up:
+        command.append("--no-warm-up")
     proc = subprocess.run(command, capture_output=True, env=env, timeout=CHILD_TIMEOUT)
     if proc.returncode != 0 or not out.exists():
         raise SystemExit("the app did not finish the tour:\n"
@@ -440,11 +510,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=None, help="where the scratch session goes")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also report Python's own peak allocation (slows the timings)")
+    parser.add_argument("--no-warm-up", action="store_true",
+                        help="do not let the app build its stages in the background: every "
+                             "first visit of a stage builds it then")
     parser.add_argument("--child", nargs=3, metavar=("SESSION", "OUT", "SIZE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(*args.child, trace=args.tracemalloc)
+        child(*args.child, trace=args.tracemalloc, warm_up=not args.no_warm_up)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="facilitator-scale-", dir=args.dir) as scratch:
@@ -458,10 +531,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"session: {counts['ideas']} ideas, {counts['participants']} participants, "
               f"{counts['units']} units, {counts['problems']} problems, {counts['scores']} "
               f"scores, {counts['plans']} plans; {file_mb:.1f} MB, built in {built:.1f} s")
-        result = run_child(path, args.size, args.tracemalloc)
+        result = run_child(path, args.size, args.tracemalloc, warm_up=not args.no_warm_up)
 
     print(f"\nopened on {result['first_stage']}: session read in {result['load_ms']:.0f} ms, "
           f"first complete frame after {result['opened_ms']:.0f} ms")
+    if result["warmed_ms"] is None:
+        print("no warm-up (--no-warm-up): each stage is built on its first visit")
+    else:
+        print(f"the other stages built in the background {result['warmed_ms'] / 1000:.1f} s "
+              f"after opening, {WARM_UP_KEYS} keys pressed meanwhile; first visits after that")
     print(f"\nkey press to next frame (ms), and to settled (the last frame of what it set off); "
           f"CPU: the median CPU time\nthe process used from the key to its next frame (on a busy "
           f"machine the wall times wait for a core; load {load_average()}):")
@@ -517,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
         "session": counts,
         "size": args.size,
         "opened_ms": round(result["opened_ms"], 1),
+        "warm_up": result["warmed_ms"] is not None,
+        "warmed_ms": None if result["warmed_ms"] is None else round(result["warmed_ms"], 1),
         "keys": {k: {n: round(v, 1) if isinstance(v, float) else v for n, v in f.items()}
                  for k, f in figures.items()},
         "key_median_ms": round(overall, 1),
