@@ -203,3 +203,25 @@ async def test_another_session_opened_after_the_warm_up_gets_stages_of_its_own(t
             await filled(pilot)
             assert "Kabupaten Pemanasan" in screen_text(app), stage
             assert "Sorong" not in screen_text(app), stage
+
+
+async def test_a_stage_left_with_a_dialog_open_is_shown_at_once_when_gone_back_to(
+        tmp_path, demo):
+    """A switch of stage holds the display until the stage is whole; a stage whose screen has a
+    dialog on top (left through the palette, say) is whole already."""
+    app = make_app(tmp_path, demo)
+    app.WARM_UP = False
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        await pilot.press("2")
+        await filled(pilot)
+        await pilot.press("question_mark")  # the keys dialog, on top of Diagnose
+        await pilot.pause()
+        dialog = app.screen
+        assert not isinstance(dialog, StageScreen)
+        app.switch_stage("drumup")
+        await filled(pilot)
+        app.switch_stage("diagnose")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert not app._held and not app._batch_count  # drawn now, not after HOLD_LIMIT

@@ -556,6 +556,9 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             self.switch_mode(stage)
         finally:
             self._switching_stage = False
+        if self._held and not isinstance(self.screen, StageScreen):
+            # A dialog left open on that stage is on top: built already, shown at once.
+            self._release_hold(self._hold)
 
     def delay_update(self, delay: float = 0.05) -> None:
         """Hold the display back for a moment (Textual masks a mode switch so).
