@@ -6,8 +6,9 @@ Builds such a session through the core (units, participants with their attendanc
 ideas, one rater's scores for a third of the ideas, action plans), then opens the app on it in a
 fresh interpreter, headless, and drives it as a coach would: arrow keys while the app builds the
 stages not shown yet in the background (its warm-up, which rests while keys come), every stage
-screen once that is over (first visit and again), every tab of each, typing in Diagnose's quick capture with Enter to save each idea,
-moving in the ideas list, arrows and digits in Design's scoring grid, moving in the merge list.
+screen once that is over (first visit and again), every tab of each, a dozen dialogs, typing in
+Diagnose's quick capture with Enter to save each idea, moving in the ideas list, arrows and
+digits in Design's scoring grid, moving in the merge list.
 It prints the median and 95th percentile of each kind of key press, the peak memory, each beside
 its target, and, as its last line, one JSON object.
 
@@ -77,12 +78,13 @@ QUIET = 0.15
 NO_FRAME = 10.0
 """Seconds after which a key that drew nothing is given up on."""
 CHILD_TIMEOUT = 900.0
-KINDS = ("screen_first", "screen_again", "tab", "capture_type", "capture_enter", "list_move",
-         "grid_move", "grid_score", "merge_move", "warm_up_key")
+KINDS = ("screen_first", "screen_again", "tab", "dialog", "capture_type", "capture_enter",
+         "list_move", "grid_move", "grid_score", "merge_move", "warm_up_key")
 LABELS = {
     "screen_first": "stage screen, first visit (1-5)",
     "screen_again": "stage screen, again (1-5)",
     "tab": "tab of a stage screen",
+    "dialog": "a dialog opens (forms, keys, showcase)",
     "capture_type": "a letter in quick capture",
     "capture_enter": "Enter: save an idea",
     "list_move": "arrows in the ideas list",
@@ -91,6 +93,10 @@ LABELS = {
     "merge_move": "arrows in Design's ideas list",
     "warm_up_key": "arrows while stages build unseen",
 }
+DIALOGS = (("1", "d"), ("1", "a"), ("2", "e"), ("4", "n"), ("5", "s"), ("5", "e"), ("5", "m"),
+           *((number, "question_mark") for number in "12345"))
+"""A stage's number and a key that opens a dialog there: the lab's details, a new unit, an idea's
+details, a new commitment, the showcase, the export and merge dialogs, and every stage's keys."""
 WARM_UP_KEYS = 12
 """Keys pressed, from another thread as a terminal sends them, while the app builds the stages
 not shown yet in the background (its warm-up)."""
@@ -363,6 +369,17 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
                 def show(tabbed: Any = tabbed, pane: str = pane) -> None:
                     tabbed.active = pane
                 await driver.timed("tab", f"{app.screen.STAGE}/{pane}", show)
+
+        # The dialogs: each opened from its stage, timed to the first frame that shows it, then
+        # closed (untimed).
+        for number, key in DIALOGS:
+            if app.screen.STAGE != STAGES[int(number) - 1]:
+                await driver.stage("screen_again", number)
+            await driver.key("dialog", key, lambda screen: not isinstance(screen, StageScreen),
+                             what=f"{app.screen.STAGE}/{key}")
+            while not isinstance(app.screen, StageScreen):
+                app.screen.dismiss()
+                await driver.settle()
 
         # Diagnose: quick capture, then the list.
         await driver.stage("screen_again", "2")
