@@ -41,6 +41,14 @@ async def filled(pilot) -> StageScreen:
     return app.screen
 
 
+async def _until_quit(app: FacilitatorApp) -> None:
+    """Wait until the app has been told to quit (it then shuts down as the test leaves)."""
+    for _ in range(int(WAIT / 0.02)):
+        if app._exit:
+            return
+        await asyncio.sleep(0.02)
+
+
 def screen_text(app: FacilitatorApp) -> str:
     """The screen on show as the terminal gets it, line by line."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
@@ -133,16 +141,35 @@ async def test_typing_holds_the_warm_up_back_until_the_keys_rest(tmp_path, demo,
 async def test_quitting_while_a_stage_is_built_in_the_background_is_clean(
         tmp_path, demo, monkeypatch):
     monkeypatch.setattr(app_module, "WARM_UP_QUIET", 0.0)
-    caught_mid_build = 0
-    for delay in (0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8):
+    init_mode = FacilitatorApp._init_mode
+    # The coach quits just as the warm-up starts building its first, second, third and fourth
+    # stage: the quit lands while that stage's widgets mount.
+    for nth in range(1, 5):
+        calls: list[str] = []
+        caught: list[bool] = []
+
+        def init_then_quit(self, mode, nth=nth, calls=calls, caught=caught):
+            result = init_mode(self, mode)
+            calls.append(mode)
+            if len(calls) == nth + 1:  # the first call is the stage the app opens on
+                caught.append(not self._screen_stacks[mode][0].body_filled)
+                self.exit()
+            return result
+
+        monkeypatch.setattr(FacilitatorApp, "_init_mode", init_then_quit)
         app = make_app(tmp_path, demo)
-        async with app.run_test(size=SIZE) as pilot:  # an error in the app is raised here
+        async with app.run_test(size=SIZE):  # an error in the app is raised here
+            await _until_quit(app)
+        assert caught == [True], nth
+        assert app.return_code in (0, None), nth
+    monkeypatch.setattr(FacilitatorApp, "_init_mode", init_mode)
+    # And at moments that fall where they may (the mount of a tab bar, say).
+    for delay in (0.05, 0.2, 0.45):
+        app = make_app(tmp_path, demo)
+        async with app.run_test(size=SIZE) as pilot:
             await filled(pilot)
             await asyncio.sleep(delay)
-            building = [stage for stage, stack in app._screen_stacks.items()
-                        if stack and not stack[0].body_filled]
-            caught_mid_build += bool(building)
-    assert caught_mid_build, "no quit fell in the middle of a build: the test proves nothing"
+        assert app.return_code in (0, None), delay
     # The session is whole: it opens again with everything in it.
     reopened = Session.open(demo.path, actor="check")
     try:

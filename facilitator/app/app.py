@@ -264,6 +264,8 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         """Set once the warm-up has built every stage screen of the session not shown yet."""
         self._last_input = 0.0
         self._froze = False
+        self._building: Screen | None = None
+        """The stage screen the warm-up is mounting, if any."""
         self._listening: weakref.WeakSet[Any] = weakref.WeakSet()
         self._unsaved_notice: Notification | None = None
         self._quit_armed = False
@@ -623,10 +625,12 @@ class FacilitatorApp(App[None], inherit_bindings=False):
                 continue  # shown already
             self._init_mode(stage)
             screen = self._screen_stacks[stage][0]
+            self._building = screen
             while not (screen.is_attached and getattr(screen, "body_filled", True)):
                 if self._closing_down:
                     return
                 await asyncio.sleep(0.02)
+            self._building = None
             # The footer shows the keys of the widget with focus; Textual tells only the footer
             # of the screen on show, so this one is told here, or it would rebuild as shown.
             if not await self._quiet():
@@ -672,6 +676,15 @@ class FacilitatorApp(App[None], inherit_bindings=False):
                 return True
             await asyncio.sleep(left)
         return False
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self._exit and self._building is not None:
+            # The app quit while a stage built in the background was mounting: Textual takes
+            # it down mid-mount, and a widget of it may then miss a child already gone (a tab
+            # bar its tabs). Nothing the coach sees or made is involved (every change is on
+            # disk, the stage was never shown): the app goes on quitting, quietly.
+            return
+        super()._handle_exception(error)
 
     @property
     def _closing_down(self) -> bool:
