@@ -28,8 +28,11 @@ WAIT = 60.0
 """Seconds a test waits for the warm-up at most (it takes about one on a quiet machine)."""
 
 
-def make_app(tmp_path, session, lang="id") -> FacilitatorApp:
-    return FacilitatorApp(Settings(sessions_dir=tmp_path, lang=lang), session=session)
+def make_app(tmp_path, session, lang="id", warm_up=True) -> FacilitatorApp:
+    """The app on ``session``; ``warm_up=False``: each stage built as it is first shown."""
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang=lang), session=session)
+    app.WARM_UP = warm_up
+    return app
 
 
 async def filled(pilot) -> StageScreen:
@@ -69,8 +72,7 @@ async def visit_every_stage(pilot) -> dict[str, str]:
 
 async def test_the_other_stages_are_built_while_the_coach_reads_and_open_as_if_built_then(
         tmp_path, demo):
-    cold = make_app(tmp_path, demo)
-    cold.WARM_UP = False
+    cold = make_app(tmp_path, demo, warm_up=False)
     async with cold.run_test(size=SIZE) as pilot:
         await filled(pilot)
         built_when_shown = await visit_every_stage(pilot)
@@ -104,8 +106,7 @@ async def test_a_change_made_after_the_warm_up_shows_on_the_stages_built_before_
 
 
 async def test_a_stage_built_in_the_background_follows_a_change_of_language(tmp_path, demo):
-    english = make_app(tmp_path, demo, lang="en")
-    english.WARM_UP = False
+    english = make_app(tmp_path, demo, lang="en", warm_up=False)
     async with english.run_test(size=SIZE) as pilot:
         await filled(pilot)
         built_in_english = await visit_every_stage(pilot)
@@ -186,8 +187,7 @@ def looks(screen: StageScreen) -> list[tuple[str, str, str, str]]:
 
 async def test_a_stage_built_in_the_background_wears_a_theme_chosen_after_it_was_built(
         tmp_path, demo):
-    cold = make_app(tmp_path, demo)
-    cold.WARM_UP = False
+    cold = make_app(tmp_path, demo, warm_up=False)
     async with cold.run_test(size=SIZE) as pilot:
         await filled(pilot)
         cold.change_theme("proyektor")
@@ -236,8 +236,7 @@ async def test_a_stage_left_with_a_dialog_open_is_shown_at_once_when_gone_back_t
         tmp_path, demo):
     """A switch of stage holds the display until the stage is whole; a stage whose screen has a
     dialog on top (left through the palette, say) is whole already."""
-    app = make_app(tmp_path, demo)
-    app.WARM_UP = False
+    app = make_app(tmp_path, demo, warm_up=False)
     async with app.run_test(size=SIZE) as pilot:
         await filled(pilot)
         await pilot.press("2")

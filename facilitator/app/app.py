@@ -97,6 +97,13 @@ def make_stage_screen(stage: str) -> StageScreen:
     return getattr(module, STAGE_SCREENS[stage])()
 
 
+def _draw_now(screen: Screen) -> None:
+    """Draw the whole screen now rather than on its update timer, which would first wait a
+    whole period (1/60 s) with nothing to do."""
+    screen.refresh()
+    screen._on_timer_update()
+
+
 WARM_UP_GROUP = "warm-up"
 
 
@@ -336,10 +343,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         # terminal: the frame of the first screen, whose stage waited for it to fill its body.
         self.starting = False
         first = self.screen
-        first.refresh()
-        # Drawn now rather than on the screen's update timer, which would first wait a whole
-        # period (1/60 s) with nothing to do.
-        first._on_timer_update()
+        _draw_now(first)
         first.call_after_refresh(self._after_first_frame, first)
 
     async def _after_first_frame(self, first: Screen) -> None:
@@ -702,9 +706,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self._held = False
         self._end_batch()
         if not self._batch_count and not self._closing_down:
-            self.screen.refresh()
-            # Drawn now rather than on the screen's update timer (up to 1/60 s later).
-            self.screen._on_timer_update()
+            _draw_now(self.screen)
 
     def action_stage(self, stage: str) -> None:
         self.switch_stage(stage)
