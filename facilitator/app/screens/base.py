@@ -34,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
-from textual import events, on
+from textual import events, messages, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -95,16 +95,20 @@ def localize_tree(screen: Screen) -> bool:
     return changed
 
 
-class LocalizedScreen(Screen):
-    """A screen that follows the app's language: recomposed when it changed since last shown."""
+class StyledOnce(Screen):
+    """A screen whose widgets Textual does not style again each time it is shown, unless
+    what their styles depend on changed while it was hidden; and that counts the changes of
+    its picture (:attr:`changes`), for a dialog drawn over it."""
+
+    changes = 0
+    """Goes up with every change of the screen's widgets (redrawn, laid out, scrolled) that
+    Textual is told of: while it stays, the screen looks the same."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._language = i18n.language()
         self._hidden_since_styled = False
         self._hidden_as: tuple | None = None
         """What the screen's styles depended on when it was last hidden."""
-        localize_bindings(self)
 
     @on(events.ScreenResume)
     def _styled_as_mounted(self, event: events.ScreenResume) -> None:
@@ -112,7 +116,8 @@ class LocalizedScreen(Screen):
         # lost focus, say, while it was hidden), and a mode's new screen is "shown" twice as
         # it starts. Until it has been hidden once, it is as it was styled when it mounted;
         # after that, as it was when hidden, unless the stylesheet, the theme or the app's
-        # focus changed meanwhile (a restyle of a stage of thousands of rows costs ~70 ms).
+        # focus changed meanwhile (a restyle of a stage of thousands of rows costs ~70 ms, of
+        # a form of a dozen rows ~30).
         if not self._hidden_since_styled or self._hidden_as == self._style_state():
             event.refresh_styles = False
 
@@ -125,6 +130,25 @@ class LocalizedScreen(Screen):
         """What the styles of the screen's widgets depend on besides the screen itself."""
         app = self.app
         return (app._css_update_count, app.app_focus, app.theme)
+
+    @on(messages.Update)
+    @on(messages.Layout)
+    @on(messages.UpdateScroll)
+    def _changed(self) -> None:
+        self.changes += 1
+
+    def _refresh_layout(self, *args, **kwargs) -> None:
+        self.changes += 1
+        super()._refresh_layout(*args, **kwargs)
+
+
+class LocalizedScreen(StyledOnce):
+    """A screen that follows the app's language: recomposed when it changed since last shown."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._language = i18n.language()
+        localize_bindings(self)
 
     async def on_screen_resume(self) -> None:
         await self.sync_with_app()
@@ -242,6 +266,11 @@ class StageScreen(TimerActions, LocalizedScreen):
         app quits (which may happen while a stage is built in the background)."""
         return (self.body_ready and self.is_attached and not self._closing
                 and not getattr(self.app, "_closing_down", False))
+
+    def open_dialogs_to_prebuild(self) -> None:
+        """Open the dialogs this stage opens most, as its keys would: the app calls this with
+        the dialogs collected, not shown, to build them in the background. Only code that
+        changes nothing and says nothing before it opens its dialog belongs here."""
 
     @property
     def body_filled(self) -> bool:

@@ -18,6 +18,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from facilitator.app.screens.plan_dialogs import (
     PlanFormDialog, FormRow, field_input, field_select, field_text, select_value,
 )
+from facilitator.app.screens.dialog import refill
 from facilitator.app.widgets.stage_text import short_date
 from facilitator.core import commitments as cm
 from facilitator.core.records import Commitment, Idea, Participant, Unit
@@ -50,7 +51,13 @@ def summary(session: Any, c: Commitment) -> Text:
 
 
 class CommitmentDialog(PlanFormDialog):
-    """Draft a commitment, or change one not yet signed; dismissed with the stored one."""
+    """Draft a commitment, or change one not yet signed; dismissed with the stored one.
+
+    Kept once built (see :mod:`dialog`): the next commitment refills it.
+    """
+
+    KEEP = True
+    PEOPLE = ("official", "head", "witness")
 
     def __init__(self, session: Any, commitment: Commitment, **kwargs: Any) -> None:
         title = (t("plans.commitment.edit_title") if commitment.id
@@ -61,45 +68,73 @@ class CommitmentDialog(PlanFormDialog):
         self._generated = cm.fill_text(session, commitment)
         self._prefilled = dict(commitment.official)
 
-    def compose_form(self) -> ComposeResult:
-        c = self.commitment
-        session = self.session
-        yield FormRow(t("plans.commitment.kind"), field_select(
-            [(t("plans.commitment.kind_innovation"), cm.INNOVATION),
-             (t("plans.commitment.kind_unit"), cm.UNIT)], c.kind, id="c-kind",
-            allow_blank=False))
+    def _choices(self) -> dict[str, list[tuple[str, str]]]:
+        """The options of the selects, for this commitment (its idea kept if no longer chosen)."""
+        c, session = self.commitment, self.session
         ideas = [session.get(Idea, i) for i in session.selected_ids()]
         if c.idea_id and c.idea_id not in session.selected_ids():
             ideas.append(session.get(Idea, c.idea_id))
-        options = sorted(((f"{i.title}", i.id) for i in ideas if i is not None),
-                         key=lambda o: o[0].casefold())
-        yield FormRow(t("plans.commitment.innovation"),
-                      field_select(options, c.idea_id, id="c-idea"), id="row-idea")
-        units = sorted(((u.name, u.id) for u in session.all(Unit)),
-                       key=lambda o: o[0].casefold())
-        yield FormRow(t("plans.commitment.unit"), field_select(units, c.unit_id, id="c-unit"),
-                      id="row-unit")
-        for who in ("official", "head", "witness"):
+        return {
+            "c-kind": [(t("plans.commitment.kind_innovation"), cm.INNOVATION),
+                       (t("plans.commitment.kind_unit"), cm.UNIT)],
+            "c-idea": sorted(((f"{i.title}", i.id) for i in ideas if i is not None),
+                             key=lambda o: o[0].casefold()),
+            "c-unit": sorted(((u.name, u.id) for u in session.all(Unit)),
+                             key=lambda o: o[0].casefold()),
+            "c-lang": [("Bahasa Indonesia", "id"), ("English", "en")],
+        }
+
+    def _values(self) -> dict[str, str]:
+        """What each field shows at first, by the field's id."""
+        c = self.commitment
+        values = {"c-kind": c.kind, "c-idea": c.idea_id, "c-unit": c.unit_id,
+                  "c-place": c.place, "c-date": c.date, "c-lang": c.lang, "c-text": c.text}
+        for who in self.PEOPLE:
             person = getattr(c, who)
+            for part in ("name", "jabatan", "nip"):
+                values[f"c-{who}-{part}"] = person.get(part, "")
+        return values
+
+    def compose_form(self) -> ComposeResult:
+        choices, values = self._choices(), self._values()
+        yield FormRow(t("plans.commitment.kind"), field_select(
+            choices["c-kind"], values["c-kind"], id="c-kind", allow_blank=False))
+        yield FormRow(t("plans.commitment.innovation"),
+                      field_select(choices["c-idea"], values["c-idea"], id="c-idea"),
+                      id="row-idea")
+        yield FormRow(t("plans.commitment.unit"),
+                      field_select(choices["c-unit"], values["c-unit"], id="c-unit"),
+                      id="row-unit")
+        for who in self.PEOPLE:
             yield FormRow(t(f"plans.commitment.{who}"),
-                          field_input(person.get("name", ""), id=f"c-{who}-name",
+                          field_input(values[f"c-{who}-name"], id=f"c-{who}-name",
                                       placeholder=t("plans.commitment.name_hint")),
                           classes="tight")
             yield FormRow(t("plans.commitment.jabatan"),
-                          field_input(person.get("jabatan", ""), id=f"c-{who}-jabatan"),
+                          field_input(values[f"c-{who}-jabatan"], id=f"c-{who}-jabatan"),
                           classes="tight")
             yield FormRow(t("plans.commitment.nip"),
-                          field_input(person.get("nip", ""), id=f"c-{who}-nip",
+                          field_input(values[f"c-{who}-nip"], id=f"c-{who}-nip",
                                       max_length=30))
-        yield FormRow(t("plans.commitment.place"), field_input(c.place, id="c-place"),
+        yield FormRow(t("plans.commitment.place"), field_input(values["c-place"], id="c-place"),
                       classes="tight")
         yield FormRow(t("plans.commitment.date"),
-                      field_input(c.date, id="c-date", placeholder=t("plans.form.date_hint"),
-                                  max_length=10), classes="tight")
+                      field_input(values["c-date"], id="c-date",
+                                  placeholder=t("plans.form.date_hint"), max_length=10),
+                      classes="tight")
         yield FormRow(t("plans.commitment.lang"), field_select(
-            [("Bahasa Indonesia", "id"), ("English", "en")], c.lang, id="c-lang",
-            allow_blank=False))
-        yield FormRow(t("plans.commitment.text"), field_text(c.text, id="c-text", height=6))
+            choices["c-lang"], values["c-lang"], id="c-lang", allow_blank=False))
+        yield FormRow(t("plans.commitment.text"),
+                      field_text(values["c-text"], id="c-text", height=6))
+
+    def take_over(self, fresh: "CommitmentDialog") -> None:
+        super().take_over(fresh)
+        self.session, self.commitment = fresh.session, fresh.commitment
+        self._generated, self._prefilled = fresh._generated, fresh._prefilled
+        choices = self._choices()
+        for field_id, value in self._values().items():
+            refill(self.query_one(f"#{field_id}"), value, choices=choices.get(field_id))
+        self._show_kind()
 
     def on_mount(self) -> None:
         self._show_kind()

@@ -363,6 +363,18 @@ class DeliverScreen(StageScreen):
     def action_new_commitment(self) -> None:
         """Draft a commitment, for the first selected innovation that has none yet (the coach
         may choose another), with everything the session already knows filled in."""
+        try:
+            self._open_new_commitment()
+        except FacilitatorError as exc:
+            self._refuse(exc)
+
+    def open_dialogs_to_prebuild(self) -> None:
+        try:
+            self._open_new_commitment()
+        except FacilitatorError:
+            pass  # nothing to commit to yet: the coach is told when asking for one
+
+    def _open_new_commitment(self) -> None:
         from facilitator.core import commitments as cm, plans
 
         from facilitator.app.screens.commitment_dialogs import CommitmentDialog
@@ -371,18 +383,14 @@ class DeliverScreen(StageScreen):
         taken = {c.idea_id for c in cm.signing(session)}
         idea_id = next((i for i in session.selected_ids() if i not in taken),
                        next(iter(session.selected_ids()), ""))
-        try:
-            if idea_id:
-                draft = cm.draft(session, idea_id=idea_id, lang=_lang(), day=self._today())
-            else:
-                unit = next(iter(session.units()), None)
-                if unit is None:
-                    raise plans.PlanError("no_unit")
-                draft = cm.draft(session, kind=cm.UNIT, unit_id=unit.id, lang=_lang(),
-                                 day=self._today())
-        except FacilitatorError as exc:
-            self._refuse(exc)
-            return
+        if idea_id:
+            draft = cm.draft(session, idea_id=idea_id, lang=_lang(), day=self._today())
+        else:
+            unit = next(iter(session.units()), None)
+            if unit is None:
+                raise plans.PlanError("no_unit")
+            draft = cm.draft(session, kind=cm.UNIT, unit_id=unit.id, lang=_lang(),
+                             day=self._today())
         self.app.push_screen(CommitmentDialog(session, draft), self._stored)
 
     def _stored(self, record: Any) -> None:

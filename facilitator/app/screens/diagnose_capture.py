@@ -31,6 +31,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Select, Static, TabPane
 
 from facilitator.app.screens.diagnose_pick import NEW, Choice, PickDialog
+from facilitator.app.screens.dialog import refill
 from facilitator.app.screens.drumup_form import CHOICE, MULTILINE, Field, FormDialog
 from facilitator.app.screens.drumup_panes import attempt, list_choices, template
 from facilitator.app.widgets.capture import InstantInput
@@ -160,15 +161,18 @@ class IdeaDialog(FormDialog):
         super().__init__(*args, **kwargs)
         self.session = session
 
+    def take_over(self, fresh: "IdeaDialog") -> None:
+        self.session = fresh.session
+        super().take_over(fresh)
+
     @on(Select.Changed, "#field-unit")
     def _unit_changed(self, event: Select.Changed) -> None:
         unit_id = "" if event.value is Select.NULL else str(event.value)
         problem = self.query_one("#field-problem", Select)
         current = "" if problem.value is Select.NULL else str(problem.value)
         choices = problem_choices(self.session, unit_id)
-        problem.set_options([(Text(label), key) for label, key in choices])
-        if current in {key for _, key in choices}:
-            problem.value = current
+        refill(problem, current if current in {key for _, key in choices} else "",
+               choices=choices)
 
 
 def problem_choices(session: Session, unit_id: str) -> list[tuple[str, str]]:
@@ -631,8 +635,11 @@ class IdeasPane(TabPane):
             self.start_capture()
             return
         idea = self._selected()
-        if idea is None:
-            return
+        if idea is not None:
+            self.edit_idea(idea)
+
+    def edit_idea(self, idea: Idea) -> None:
+        """Open the idea's details to be changed."""
         session = self.session
 
         def check(values: dict[str, str]):

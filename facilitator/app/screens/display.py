@@ -187,12 +187,14 @@ class DisplayScreen(StageScreen):
 
     def action_showcase(self) -> None:
         """The innovations one by one, full screen (from the one highlighted in the catalogue)."""
-        from facilitator.app.screens.showcase import DEFAULT_INTERVAL, ShowcaseScreen
-
         self.save_minutes()
         start = ""
         if self.body_ready and self.active_tab == "catalogue":
             start = self.query_one("#catalogue", CatalogueView).highlighted_idea
+        self._open_showcase(start)
+
+    def _open_showcase(self, start: str) -> None:
+        from facilitator.app.screens.showcase import DEFAULT_INTERVAL, ShowcaseScreen
 
         def remember(interval: float | None) -> None:
             if interval:
@@ -204,18 +206,28 @@ class DisplayScreen(StageScreen):
 
     def action_export(self) -> None:
         """Choose a format and a folder, and export."""
+        self.save_minutes()
+        self._open_export()
+
+    def action_merge(self) -> None:
+        """Merge other laptops' session files with this one into a new file."""
+        self.save_minutes()
+        self._open_merge()
+
+    def open_dialogs_to_prebuild(self) -> None:
+        self._open_showcase("")
+        self._open_export()
+        self._open_merge()
+
+    def _open_export(self) -> None:
         from facilitator.app.screens.export_dialog import ExportDialog, default_export_folder
 
-        self.save_minutes()
         folder = default_export_folder(self.app.settings.sessions_dir,  # type: ignore[attr-defined]
                                        self.session)
         self.app.push_screen(ExportDialog(self.session, folder))
 
-    def action_merge(self) -> None:
-        """Merge other laptops' session files with this one into a new file."""
+    def _open_merge(self) -> None:
         from facilitator.app.screens.merge_dialog import MergeDialog
-
-        self.save_minutes()
 
         def opened(path: Path | None) -> None:
             if path is not None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +20,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, TextArea
 
-from facilitator.app.screens.dialog import DialogScreen
+from facilitator.app.screens import dialog
+from facilitator.app.screens.dialog import DialogScreen, refill
 from facilitator.i18n import t
 
 TEXT, MULTILINE, NUMBER, CHOICE = "text", "multiline", "number", "choice"
@@ -47,13 +47,9 @@ Check = Callable[[dict[str, str]], "str | tuple[str, str] | None"]
 
 def choice_select(choices: Iterable[tuple[str, str]], value: str, *, blank: bool = True,
                   id: str | None = None) -> Select:
-    """A compact select of ``(label, value)``; a stored value the choices lack is kept as its own
-    option, shown as it is, so that opening a form never loses what an import brought in."""
-    options = [(Text(label), key) for label, key in choices]
-    if value and value not in {key for _, key in options}:
-        options.append((Text(value), value))
-    return Select(options, value=value if value else Select.NULL, id=id, compact=True,
-                  allow_blank=blank, prompt=t("drumup.form.choose"))
+    """A compact select of ``(label, value)`` (see :func:`dialog.choice_select`)."""
+    return dialog.choice_select(choices, value, prompt=t("drumup.form.choose"), blank=blank,
+                                id=id)
 
 
 def select_value(select: Select) -> str:
@@ -63,7 +59,12 @@ def select_value(select: Select) -> str:
 
 
 class FormDialog(DialogScreen["dict[str, str] | None"]):
-    """Edit ``fields``; dismissed with ``{name: text}`` once ``check`` passes, or None."""
+    """Edit ``fields``; dismissed with ``{name: text}`` once ``check`` passes, or None.
+
+    Kept once built (see :mod:`dialog`): a form with the same fields refills it.
+    """
+
+    KEEP = True
 
     DEFAULT_CSS = """
     FormDialog {
@@ -112,6 +113,24 @@ class FormDialog(DialogScreen["dict[str, str] | None"]):
                 yield Button(t("drumup.form.save"), variant="primary", id="form-save",
                              compact=True)
                 yield Button(t("drumup.form.cancel"), id="form-cancel", compact=True)
+
+    def keep_key(self) -> Any:
+        return (type(self), tuple((spec.name, spec.kind, spec.blank) for spec in self.fields),
+                bool(self.hint))
+
+    def take_over(self, fresh: "FormDialog") -> None:
+        self.title_text, self.fields = fresh.title_text, fresh.fields
+        self.check, self.hint = fresh.check, fresh.hint
+        self.query_one("#form-title", Label).update(Content(self.title_text))
+        if self.hint:
+            self.query_one("#form-hint", Label).update(Content(self.hint))
+        self.query_one("#form-error", Label).update("")
+        for spec, label in zip(self.fields, self.query(".form-label").results(Label)):
+            label.update(Content(spec.label))
+            value = "" if spec.value is None else str(spec.value)
+            refill(self.query_one(f"#field-{spec.name}"), value,
+                   choices=spec.choices if spec.kind == CHOICE else None,
+                   placeholder=spec.placeholder if spec.kind in (TEXT, NUMBER) else None)
 
     def _widget(self, spec: Field):
         wid = f"field-{spec.name}"

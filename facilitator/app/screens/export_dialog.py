@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from facilitator.app.screens.dialog import DialogScreen
+from facilitator.app.screens.dialog import DialogScreen, refill
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.session import Session
 from facilitator.i18n import integer, t
@@ -118,6 +118,23 @@ class ExportDialog(DialogScreen[None]):
         formats = self.query_one("#export-formats", OptionList)
         formats.highlighted = self.formats.index(self.initial)
         formats.focus()
+
+    KEEP = True
+
+    def take_over(self, fresh: "ExportDialog") -> None:
+        """The next export starts afresh: the format first offered, the folder, no result."""
+        self.session, self.folder = fresh.session, fresh.folder
+        self.formats, self.initial = fresh.formats, fresh.initial
+        self.running, self.written = False, []
+        self.remove_class("-running", "-done")
+        self.query_one("#export-run", Button).disabled = False
+        self.query_one("#export-progress", ProgressBar).update(total=1, progress=0)
+        self._status("")
+        self.query_one("#export-paths", Static).update("")
+        refill(self.query_one("#export-folder", Input), str(self.folder))
+        formats = self.query_one("#export-formats", OptionList)
+        formats.highlighted = self.formats.index(self.initial)
+        self.focus_on_show(formats)
 
     @property
     def chosen(self) -> str:

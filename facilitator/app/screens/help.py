@@ -57,13 +57,25 @@ class KeysDialog(DialogScreen[None]):
         self.title_text = title
         self.rows = rows
 
-    def compose(self) -> ComposeResult:
+    KEEP = True
+
+    def _title(self) -> Content:
+        return Content(t("app.keys_dialog.title", screen=self.title_text))
+
+    def _lines(self) -> Content:
         width = max((len(keys) for keys, _ in self.rows), default=1)
-        lines = [Content.assemble((keys.rjust(width), "bold $accent"), "  ", description)
-                 for keys, description in self.rows]
+        return Content("\n").join(
+            Content.assemble((keys.rjust(width), "bold $accent"), "  ", description)
+            for keys, description in self.rows)
+
+    def compose(self) -> ComposeResult:
         with Vertical(id="keys-box", classes="dialog-box"):
-            yield Label(Content(t("app.keys_dialog.title", screen=self.title_text)),
-                        id="keys-title")
+            yield Label(self._title(), id="keys-title")
             with VerticalScroll(id="keys-list"):
-                yield Static(Content("\n").join(lines))
+                yield Static(self._lines(), id="keys-lines")
             yield Label(t("app.keys_dialog.close"), id="keys-close")
+
+    def take_over(self, fresh: "KeysDialog") -> None:
+        self.title_text, self.rows = fresh.title_text, fresh.rows
+        self.query_one("#keys-title", Label).update(self._title())
+        self.query_one("#keys-lines", Static).update(self._lines())

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from facilitator.app.screens.dialog import DialogScreen
+from facilitator.app.screens.dialog import DialogScreen, refill
 from facilitator.core.errors import FacilitatorError, StoreError
 from facilitator.core.session import Session
 from facilitator.export import safe_name
@@ -189,6 +189,28 @@ class MergeDialog(DialogScreen["Path | None"]):
     def on_mount(self) -> None:
         self.query_one("#merge-files", SelectionList).focus()
         self._say(t("display.merge.scanning"))
+        if self.app.screen is self:  # not when built in the background: read when opened
+            self.scan()
+
+    KEEP = True
+
+    def take_over(self, fresh: "MergeDialog") -> None:
+        """The next merge starts afresh: no file chosen, the folder read again, no report."""
+        self.session, self.sessions_dir = fresh.session, fresh.sessions_dir
+        self.running, self.report, self.out = False, None, None
+        self.remove_class("-refused", "-written")
+        self.query_one("#merge-hint", Static).update(
+            Content(t("display.merge.hint", path=str(self.session.path.name))))
+        files = self.query_one("#merge-files", SelectionList)
+        files.clear_options()
+        refill(self.query_one("#merge-path", Input), "")
+        refill(self.query_one("#merge-out", Input),
+               str(default_merge_path(self.sessions_dir, self.session)))
+        self.query_one("#merge-report", Static).update("")
+        self.query_one("#merge-run", Button).disabled = False
+        self.query_one("#merge-report-box", VerticalScroll).scroll_home(animate=False)
+        self._say(t("display.merge.scanning"))
+        self.focus_on_show(files)
         self.scan()
 
     def _say(self, text: str, *, error: bool = False) -> None:

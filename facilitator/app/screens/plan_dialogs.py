@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from facilitator.app.screens.dialog import DialogScreen
+from facilitator.app.screens.dialog import DialogScreen, choice_select
 from facilitator.core.errors import FacilitatorError
 from facilitator.i18n import integer, t
 
@@ -48,11 +48,8 @@ def field_select(options: Iterable[tuple[str, str]], value: str = "", *,
     """A compact choice among ``(label, value)`` options. A stored value the options do not
     know (typed in an import, or from another template) is kept as an option of its own, shown
     as it is, so opening a form never loses it."""
-    choices = [(Text(label), key) for label, key in options]
-    if value and value not in {key for _, key in choices}:
-        choices.append((Text(value), value))
-    return Select(choices, value=value if value else Select.NULL, id=id, compact=True,
-                  allow_blank=allow_blank, prompt=t("plans.form.choose"))
+    return choice_select(options, value, prompt=t("plans.form.choose"), blank=allow_blank,
+                         id=id)
 
 
 def select_value(select: Select) -> str:
@@ -176,6 +173,12 @@ class PlanFormDialog(DialogScreen[Any]):
                 yield Button(t(self.OK_KEY), variant="primary", id="form-ok", compact=True)
                 if self.SHOW_CANCEL:
                     yield Button(t("plans.form.cancel"), id="form-cancel", compact=True)
+
+    def take_over(self, fresh: "PlanFormDialog") -> None:
+        """The title, the callback, no error; a kept subclass refills its own fields."""
+        self.title_text, self.submit_form = fresh.title_text, fresh.submit_form
+        self.query_one("#form-title", Static).update(Content(self.title_text))
+        self.show_error("")
 
     def compose_form(self) -> ComposeResult:
         """The form's rows."""

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Static
 
 from facilitator.app.screens.base import LocalizedScreen
+from facilitator.app.screens.dialog import Kept
 from facilitator.core.seal import short_code
 from facilitator.core.session import Session
 from facilitator.export.common import commitment_for, long_date, selected_by_unit
@@ -122,7 +123,7 @@ def seal_content(seal: Seal | None) -> Content:
     return Content.assemble(*parts)
 
 
-class ShowcaseScreen(LocalizedScreen):
+class ShowcaseScreen(LocalizedScreen, Kept):
     """One innovation at a time on the projector; it runs by itself unless paused.
 
     ``interval`` is the seconds per slide; :meth:`tick` is what the timer calls (tests call it
@@ -171,8 +172,20 @@ class ShowcaseScreen(LocalizedScreen):
         yield Static(id="showcase-status")
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(self.interval, self.tick, pause=self.paused)
+        # Built in the background (see Kept), it rests until shown.
+        self._timer = self.set_interval(self.interval, self.tick,
+                                        pause=self.paused or not self.is_current)
         self.show()
+
+    KEEP = True
+
+    def keep_key(self) -> Any:
+        return (type(self), bool(self.slides))  # no slides: another set of widgets
+
+    def take_over(self, fresh: "ShowcaseScreen") -> None:
+        self.session, self.slides, self.index = fresh.session, fresh.slides, fresh.index
+        self.paused = fresh.paused
+        self.set_interval_seconds(fresh.interval)
 
     @property
     def slide(self) -> Slide | None:
@@ -264,6 +277,8 @@ class ShowcaseScreen(LocalizedScreen):
         toggle_projector(self.app)
 
     def action_back(self) -> None:
+        if self._timer is not None:
+            self._timer.pause()  # kept hidden (see Kept): the slides rest until shown again
         self.dismiss(self.interval)
 
     # -- language ------------------------------------------------------------------------------
