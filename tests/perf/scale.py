@@ -93,10 +93,13 @@ LABELS = {
     "merge_move": "arrows in Design's ideas list",
     "warm_up_key": "arrows while stages build unseen",
 }
-DIALOGS = (("1", "d"), ("1", "a"), ("2", "e"), ("4", "n"), ("5", "s"), ("5", "e"), ("5", "m"),
-           *((number, "question_mark") for number in "12345"))
-"""A stage's number and a key that opens a dialog there: the lab's details, a new unit, an idea's
-details, a new commitment, the showcase, the export and merge dialogs, and every stage's keys."""
+DIALOGS = (("1", "d"), ("1", "a"), ("1", "i"), ("2", "e"), ("4", "n"), ("5", "s"), ("5", "e"),
+           ("5", "m"), *((number, "question_mark") for number in "12345"))
+"""A stage's number and a key that opens a dialog there: the lab's details, a new unit, the
+import, an idea's details, a new commitment, the showcase,
+the export and merge dialogs, and every stage's keys. Each is opened twice. A dialog the app
+keeps once built (see screens/dialog.py) is refilled; the others are built anew each time (the
+import, among those measured here)."""
 WARM_UP_KEYS = 12
 """Keys pressed, from another thread as a terminal sends them, while the app builds the stages
 not shown yet in the background (its warm-up)."""
@@ -372,7 +375,7 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
 
         # The dialogs: each opened from its stage, timed to the first frame that shows it, then
         # closed (untimed).
-        for number, key in DIALOGS:
+        for number, key in DIALOGS + DIALOGS:
             if app.screen.STAGE != STAGES[int(number) - 1]:
                 await driver.stage("screen_again", number)
             await driver.key("dialog", key, lambda screen: not isinstance(screen, StageScreen),
@@ -593,6 +596,17 @@ def main(argv: list[str] | None = None) -> int:
     print("  each stage's first visit: " + ", ".join(
         f"{what} {ms:.0f} ms (CPU {cpu:.0f})"
         for ms, _settled, cpu, what in result["samples"]["screen_first"]))
+    dialogs: dict[str, list[float]] = {}
+    for ms, _settled, _cpu, what in result["samples"]["dialog"]:
+        dialogs.setdefault(what, []).append(ms)
+    each_dialog = {what: statistics.median(times) for what, times in dialogs.items()}
+    slow_dialogs = {what: ms for what, ms in each_dialog.items() if ms > KEY_TARGET_MS}
+    if each_dialog:
+        print("  each dialog, opened twice (ms): " + ", ".join(
+            f"{what} {' '.join(f'{ms:.0f}' for ms in dialogs[what])}" for what in dialogs))
+        print(f"  target: every dialog's own median <= {KEY_TARGET_MS:g} ms   " + (
+            "ok" if not slow_dialogs else "MISSED by " + ", ".join(
+                f"{what} ({ms:.0f} ms)" for what, ms in slow_dialogs.items())))
     print("  slowest of each kind: " + "; ".join(
         f"{kind} {ms} ms ({what})" for kind, (ms, what) in result["slowest"].items()))
 
@@ -623,7 +637,8 @@ def main(argv: list[str] | None = None) -> int:
         "tracemalloc_peak_mb": (round(result["tracemalloc_peak_mb"], 1)
                                 if "tracemalloc_peak_mb" in result else None),
         "targets": {"key_median_ms": KEY_TARGET_MS, "memory_mb": MEMORY_TARGET_MB},
-        "ok": worst <= KEY_TARGET_MS and memory_ok is not False,
+        "dialogs": {what: round(ms, 1) for what, ms in each_dialog.items()},
+        "ok": worst <= KEY_TARGET_MS and not slow_dialogs and memory_ok is not False,
     }))
     return 0
 
