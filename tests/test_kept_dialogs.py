@@ -318,3 +318,60 @@ def test_every_dialog_is_styled_as_a_modal_screen_over_the_stage():
     for dialog in dialogs:
         chain = [base.__name__ for base in dialog._css_bases(dialog)]
         assert "ModalScreen" in chain, (dialog, chain)
+
+
+async def test_an_import_opened_again_has_no_file_and_ignores_a_late_read(tmp_path, demo):
+    from facilitator.app.screens.drumup_import import ImportDialog
+
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await stage(pilot, "1")
+        dialog = await open_dialog(pilot, "i")
+        assert isinstance(dialog, ImportDialog)
+        typed = tmp_path / "tidak-ada.csv"
+        dialog.query_one("#import-path", Input).value = str(typed)
+        await pilot.press("enter")
+        await dialog.workers.wait_for_complete()
+        await settle(pilot)
+        assert "tidak-ada" in str(dialog.query_one("#import-summary").render())
+        await close(pilot)
+
+        again = await open_dialog(pilot, "i")
+        assert again is dialog
+        assert again.query_one("#import-path", Input).value == ""
+        assert not str(again.query_one("#import-summary").render()).strip()
+        # A read of the file typed before, finishing only now, is not shown.
+        again.post_message(ImportDialog.Planned(typed, error="terlambat"))
+        await settle(pilot)
+        assert "terlambat" not in str(again.query_one("#import-summary").render())
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "i")
+
+
+async def test_a_choice_of_unit_opened_again_lists_every_unit_from_the_current_one(
+        tmp_path, demo):
+    from textual.widgets import OptionList
+
+    from facilitator.app.screens.diagnose_pick import PickDialog
+
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await stage(pilot, "2")
+        dialog = await open_dialog(pilot, "ctrl+o")
+        assert isinstance(dialog, PickDialog)
+        listing = dialog.query_one(OptionList)
+        everything = listing.option_count
+        await pilot.press("d", "i", "n", "k")
+        await settle(pilot)
+        assert 0 < listing.option_count < everything
+        await pilot.press("escape")
+        await settle(pilot)
+
+        again = await open_dialog(pilot, "ctrl+o")
+        assert again is dialog
+        assert again.query_one("#pick-query", Input).value == ""
+        assert listing.option_count == everything
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "ctrl+o")

@@ -736,7 +736,13 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             done.set_result(None)
             return done
-        return super().push_screen(self.dialogs.reuse(screen), *args, **kwargs)
+        shown = self.dialogs.reuse(screen)
+        pushed = super().push_screen(shown, *args, **kwargs)
+        if shown is not screen and shown is self.screen:
+            # A kept dialog, whole already: drawn now, not after the screens have passed on
+            # their messages about the switch (some 5 ms more).
+            shown.show_now()
+        return pushed
 
     def action_stage(self, stage: str) -> None:
         self.switch_stage(stage)

@@ -134,8 +134,11 @@ class StyledOnce(Screen):
     @on(messages.Update)
     @on(messages.Layout)
     @on(messages.UpdateScroll)
-    def _changed(self) -> None:
-        self.changes += 1
+    def _changed(self, message: messages.Message) -> None:
+        # Not the screen's own repaint (Textual asks for one each time it shows the screen):
+        # what it paints is what its widgets hold.
+        if getattr(message, "widget", None) is not self:
+            self.changes += 1
 
     def _refresh_layout(self, *args, **kwargs) -> None:
         self.changes += 1

@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from facilitator.app.screens.dialog import DialogScreen
+from facilitator.app.screens.dialog import DialogScreen, refill, retext, text_label
 from facilitator.app.widgets.capture import InstantInput
 
 from facilitator.core.text import clean, normal
@@ -99,21 +99,43 @@ class PickDialog(DialogScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box", classes="dialog-box"):
-            yield Label(Content(self.title_text), id="pick-title")
+            yield text_label(self.title_text, id="pick-title")
             yield InstantInput(placeholder=t("diagnose.pick.placeholder"), id="pick-query",
                                clear=False, moves=True)
             yield OptionList(id="pick-list")
             yield Label(t("diagnose.pick.hint"), id="pick-hint")
 
     def on_mount(self) -> None:
+        self.query_one("#pick-query", InstantInput).focus()
+        self._start()
+
+    def _start(self) -> None:
+        """Every choice listed, the current one highlighted."""
         self._fill("")
         values = [c.value for c in self.shown]
         field = self.query_one("#pick-query", InstantInput)
+        field.choice = 0
         if self.current in values:
             # The arrows start from the current choice.
             field.choice = values.index(self.current)
             self._highlight(field.choice)
-        field.focus()
+
+    KEEP = True
+
+    def take_over(self, fresh: "PickDialog") -> None:
+        self.title_text, self.choices = fresh.title_text, fresh.choices
+        self.current, self.allow_new = fresh.current, fresh.allow_new
+        retext(self.query_one("#pick-title", Label), self.title_text)
+        field = self.query_one("#pick-query", InstantInput)
+        refill(field, "")
+        self._start()
+        self.focus_on_show(field)
+
+    def laid_out(self) -> None:
+        # As a new list does once first laid out: from the top, just far enough.
+        listing = self.query_one(OptionList)
+        listing.scroll_home(animate=False, immediate=True)
+        listing.scroll_to_highlight()
 
     def _fill(self, query: str) -> None:
         self.shown = rank(self.choices, query)

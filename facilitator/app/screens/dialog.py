@@ -21,18 +21,18 @@ import time
 import weakref
 from collections import OrderedDict
 from contextlib import contextmanager
-from functools import partial
 from typing import Any, Hashable, Iterable, Iterator, TypeVar
 
 from rich.text import Text
 from textual import events
 from textual.color import Color
+from textual.content import Content
 from textual.containers import ScrollableContainer
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.visual import RichVisual
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 from textual.widgets.text_area import Selection
 
 from facilitator.app.screens.base import StyledOnce
@@ -85,6 +85,21 @@ def refill(widget: Any, value: Any, *, choices: Iterable[tuple[str, str]] | None
             widget.placeholder = placeholder
     else:
         raise TypeError(f"not a field: {widget!r}")
+
+
+def retext(widget: Any, text: str) -> None:
+    """Show ``text`` (plain, never markup) in a label of a kept dialog, unless it shows it
+    already: an update makes Textual lay the whole dialog out again before it is drawn."""
+    if getattr(widget, "_kept_text", None) != text:
+        widget.update(Content(text))
+        widget._kept_text = text
+
+
+def text_label(text: str, cls: type = Label, **kwargs: Any) -> Any:
+    """A label showing ``text`` (plain, never markup), for :func:`retext` to change."""
+    label = cls(Content(text), **kwargs)
+    label._kept_text = text
+    return label
 
 
 def draw_now(screen: Screen, *, layout: bool = False) -> None:
@@ -143,17 +158,23 @@ class Kept(Screen):
         """Make this kept dialog, closed, ready to be shown as ``fresh`` would be."""
         # Refilled fields say they changed; no handler of the dialog's is to take that for
         # the coach's typing (and regenerate, or clear, what was just put in).
-        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed):
-            self.take_over(fresh)
+        # Scrolled back first: what take_over shows (a highlighted choice) may scroll again.
         for scroll in self.query(ScrollableContainer):
             scroll.scroll_home(animate=False, immediate=True)
         for area in self.query(TextArea):
             area.scroll_home(animate=False, immediate=True)
+        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed):
+            self.take_over(fresh)
         # The focus goes where a new dialog's would: to the first field (Textual's auto focus
         # on show), unless take_over chose one.
         if not self._focus_chosen:
             self.set_focus(None)
         self._focus_chosen = False
+        # Laid out again before it is drawn only if what it took over may change its layout
+        # (a longer title, another list): laying a form out takes 10-15 ms.
+        self._relayout = any(widget._layout_required for widget in self.walk_children())
+
+    _relayout = True
 
     _focus_chosen = False
 
@@ -162,11 +183,32 @@ class Kept(Screen):
         self.set_focus(widget, scroll_visible=False)
         self._focus_chosen = True
 
+    _shown_now = False
+
+    def show_now(self) -> None:
+        """Draw this kept screen, just pushed, at once (laid out first if need be)."""
+        if not self.app._batch_count:
+            self._draw_kept()
+            self._shown_now = True
+
+    def _draw_kept(self) -> None:
+        if self._relayout:
+            self._refresh_layout(self.app.size)
+            self.laid_out()
+        draw_now(self)
+
+    def laid_out(self) -> None:
+        """Hook: the kept screen, refilled, has just been laid out for its next showing (a list
+        scrolls to its highlighted line here: before, its size was the last showing's)."""
+
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._shown_now:
+            self._shown_now = False
+            return
         if self.is_mounted and all(child.is_mounted for child in self.children):
-            # Built already (a kept dialog shown again): laid out for what it took over and
-            # drawn at once, once Screen's own handler (after this one) has done its part.
-            self.call_next(partial(draw_now, self, layout=True))
+            # Built already (a kept dialog shown again): laid out for what it took over, if
+            # need be, and drawn at once, once Screen's own handler (after this one) is done.
+            self.call_next(self._draw_kept)
 
 
 class DialogScreen(ModalScreen[ResultType], Kept, StyledOnce):

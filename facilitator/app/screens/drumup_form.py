@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from facilitator.app.screens import dialog
-from facilitator.app.screens.dialog import DialogScreen, refill
+from facilitator.app.screens.dialog import DialogScreen, refill, retext, text_label
 from facilitator.i18n import t
 
 TEXT, MULTILINE, NUMBER, CHOICE = "text", "multiline", "number", "choice"
@@ -100,15 +100,15 @@ class FormDialog(DialogScreen["dict[str, str] | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="dialog-box"):
-            yield Label(Content(self.title_text), id="form-title")
+            yield text_label(self.title_text, id="form-title")
             with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
                     with Horizontal(classes="form-row"):
-                        yield Label(Content(spec.label), classes="form-label")
+                        yield text_label(spec.label, classes="form-label")
                         yield self._widget(spec)
             if self.hint:
-                yield Label(Content(self.hint), id="form-hint")
-            yield Label(id="form-error")
+                yield text_label(self.hint, id="form-hint")
+            yield text_label("", id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button(t("drumup.form.save"), variant="primary", id="form-save",
                              compact=True)
@@ -121,12 +121,12 @@ class FormDialog(DialogScreen["dict[str, str] | None"]):
     def take_over(self, fresh: "FormDialog") -> None:
         self.title_text, self.fields = fresh.title_text, fresh.fields
         self.check, self.hint = fresh.check, fresh.hint
-        self.query_one("#form-title", Label).update(Content(self.title_text))
+        retext(self.query_one("#form-title", Label), self.title_text)
         if self.hint:
-            self.query_one("#form-hint", Label).update(Content(self.hint))
-        self.query_one("#form-error", Label).update("")
+            retext(self.query_one("#form-hint", Label), self.hint)
+        retext(self.query_one("#form-error", Label), "")
         for spec, label in zip(self.fields, self.query(".form-label").results(Label)):
-            label.update(Content(spec.label))
+            retext(label, spec.label)
             value = "" if spec.value is None else str(spec.value)
             refill(self.query_one(f"#field-{spec.name}"), value,
                    choices=spec.choices if spec.kind == CHOICE else None,
@@ -159,7 +159,7 @@ class FormDialog(DialogScreen["dict[str, str] | None"]):
         return out
 
     def show_error(self, message: str, field_name: str = "") -> None:
-        self.query_one("#form-error", Label).update(Content(message))
+        retext(self.query_one("#form-error", Label), message)
         if field_name:
             self.query_one(f"#field-{field_name}").focus()
 

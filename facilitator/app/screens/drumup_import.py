@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Static
 
-from facilitator.app.screens.dialog import DialogScreen
+from facilitator.app.screens.dialog import DialogScreen, refill
 from facilitator.app.widgets.tables import Column, RecordTable
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.records import Idea, Participant, Problem, Record, Unit
@@ -140,6 +140,26 @@ class ImportDialog(DialogScreen["int | None"]):
         self.query_one("#import-preview").display = False
         self.query_one("#import-path", Input).focus()
 
+    KEEP = True
+    _reading: Path | None = None
+    """The file the last read was for: a read of another, finished late, is not shown."""
+
+    def keep_key(self) -> Any:
+        return (type(self), self.what)  # each list has its own preview columns
+
+    def take_over(self, fresh: "ImportDialog") -> None:
+        """The next import starts afresh: no file typed, nothing read, nothing to apply."""
+        self.base, self.plan, self._reading = fresh.base, None, None
+        path = self.query_one("#import-path", Input)
+        path.suggester = PathSuggester(self.base)
+        refill(path, "")
+        self.query_one("#import-summary", Static).update("")
+        self.query_one("#import-issues", Static).update("")
+        preview = self.query_one("#import-preview", RecordTable)
+        preview.set_rows([])
+        preview.display = False
+        self.query_one("#import-apply", Button).disabled = True
+
     # -- planning ------------------------------------------------------------------------------
 
     @on(Input.Submitted, "#import-path")
@@ -147,7 +167,7 @@ class ImportDialog(DialogScreen["int | None"]):
         if not event.value.strip():
             return
         path = resolve(event.value, self.base)
-        self.plan = None
+        self.plan, self._reading = None, path
         self.query_one("#import-apply", Button).disabled = True
         self.query_one("#import-summary", Static).update(
             Text(t("drumup.import.reading", file=str(path)), style="dim"))
@@ -166,6 +186,8 @@ class ImportDialog(DialogScreen["int | None"]):
         self.post_message(self.Planned(path, plan=plan))
 
     def on_import_dialog_planned(self, message: Planned) -> None:
+        if message.path != self._reading:
+            return  # read for a file typed before the dialog was opened again
         summary = self.query_one("#import-summary", Static)
         preview = self.query_one("#import-preview", RecordTable)
         if message.error:
