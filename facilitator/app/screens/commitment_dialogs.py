@@ -229,9 +229,13 @@ class SignTypedDialog(PlanFormDialog):
         self.session = session
         self.commitment = commitment
 
+    KEEP = True
+
     def compose_form(self) -> ComposeResult:
-        yield Static(summary(self.session, self.commitment), classes="form-note")
-        yield Static(Text(self.commitment.text), classes="form-note commitment-text")
+        yield Static(summary(self.session, self.commitment), classes="form-note",
+                     id="sign-summary")
+        yield Static(Text(self.commitment.text), classes="form-note commitment-text",
+                     id="sign-text")
 
     def compose_fixed(self) -> ComposeResult:
         yield Static(Text(t("plans.sign.typed_help"), style="italic"), classes="form-note")
@@ -241,6 +245,15 @@ class SignTypedDialog(PlanFormDialog):
 
     def on_mount(self) -> None:
         self.query_one("#sign-name", Input).focus()
+
+    def take_over(self, fresh: "SignTypedDialog") -> None:
+        super().take_over(fresh)
+        self.session, self.commitment = fresh.session, fresh.commitment
+        self.query_one("#sign-summary", Static).update(summary(self.session, self.commitment))
+        self.query_one("#sign-text", Static).update(Text(self.commitment.text))
+        name = self.query_one("#sign-name", Input)
+        refill(name, "")
+        self.focus_on_show(name)
 
     def values(self) -> dict[str, Any]:
         return {"name": self.query_one("#sign-name", Input).value}
@@ -259,8 +272,11 @@ class SheetDialog(PlanFormDialog):
         self.session = session
         self.commitment = commitment
 
+    KEEP = True
+
     def compose_form(self) -> ComposeResult:
-        yield Static(summary(self.session, self.commitment), classes="form-note")
+        yield Static(summary(self.session, self.commitment), classes="form-note",
+                     id="sheet-summary")
 
     def compose_fixed(self) -> ComposeResult:
         yield Static(Text(t("plans.sign.paper_help")), classes="form-note")
@@ -270,6 +286,14 @@ class SheetDialog(PlanFormDialog):
 
     def on_mount(self) -> None:
         self.query_one("#sheet-no", Input).focus()
+
+    def take_over(self, fresh: "SheetDialog") -> None:
+        super().take_over(fresh)
+        self.session, self.commitment = fresh.session, fresh.commitment
+        self.query_one("#sheet-summary", Static).update(summary(self.session, self.commitment))
+        number = self.query_one("#sheet-no", Input)
+        refill(number, "")
+        self.focus_on_show(number)
 
     def values(self) -> dict[str, Any]:
         return {"sheet": self.query_one("#sheet-no", Input).value}

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from facilitator.app.screens.dialog import DialogScreen, choice_select
+from facilitator.app.screens.dialog import DialogScreen, choice_select, retext, text_label
 from facilitator.core.errors import FacilitatorError
 from facilitator.i18n import integer, t
 
@@ -157,7 +157,7 @@ class PlanFormDialog(DialogScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="dialog-box"):
-            yield Static(Content(self.title_text), id="form-title")
+            yield text_label(self.title_text, Static, id="form-title")
             scroll = VerticalScroll(id="form-scroll")
             fixed = list(self.compose_fixed())
             # Tab goes from field to field, not to the form; but text to read above a fixed
@@ -177,7 +177,7 @@ class PlanFormDialog(DialogScreen[Any]):
     def take_over(self, fresh: "PlanFormDialog") -> None:
         """The title, the callback, no error; a kept subclass refills its own fields."""
         self.title_text, self.submit_form = fresh.title_text, fresh.submit_form
-        self.query_one("#form-title", Static).update(Content(self.title_text))
+        retext(self.query_one("#form-title", Static), self.title_text)
         self.show_error("")
 
     def compose_form(self) -> ComposeResult:
@@ -195,7 +195,9 @@ class PlanFormDialog(DialogScreen[Any]):
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#form-error", Static)
-        error.update(Text(message))
+        if getattr(error, "_kept_text", "") != message:  # each key typed clears it
+            error.update(Text(message))
+            error._kept_text = message  # type: ignore[attr-defined]
         error.display = bool(message)
 
     @on(Input.Changed)
