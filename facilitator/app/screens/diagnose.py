@@ -47,6 +47,7 @@ class DiagnoseScreen(StageScreen):
         idea = next(iter(self.session.ideas()), None)
         if idea is not None:
             self.ideas_pane.edit_idea(idea)
+        self.open_import("ideas")
 
     @property
     def ideas_pane(self) -> IdeasPane:

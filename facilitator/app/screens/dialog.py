@@ -170,11 +170,11 @@ class Kept(Screen):
         if not self._focus_chosen:
             self.set_focus(None)
         self._focus_chosen = False
-        # Laid out again before it is drawn only if what it took over may change its layout
-        # (a longer title, another list): laying a form out takes 10-15 ms.
-        self._relayout = any(widget._layout_required for widget in self.walk_children())
-
-    _relayout = True
+        # Laid out again, now, while not shown (so not drawn as well), only if what it took
+        # over may change its layout (a longer title, another list): that takes 10-15 ms.
+        if any(widget._layout_required for widget in self.walk_children()):
+            self._refresh_layout(self.app.size)
+            self.laid_out()
 
     _focus_chosen = False
 
@@ -192,9 +192,6 @@ class Kept(Screen):
             self._shown_now = True
 
     def _draw_kept(self) -> None:
-        if self._relayout:
-            self._refresh_layout(self.app.size)
-            self.laid_out()
         draw_now(self)
 
     def laid_out(self) -> None:

@@ -142,6 +142,7 @@ class DrumUpScreen(StageScreen):
 
         self.action_lab_details()
         self.query_one(UnitsPane).action_add()
+        self.open_import("units")
 
     # -- the lab's details ---------------------------------------------------------------------
 
