@@ -105,33 +105,6 @@ async def test_a_change_made_after_the_warm_up_shows_on_the_stages_built_before_
         assert idea.id in screen.query_one("#ideas-table").row_keys
 
 
-async def test_the_dialogs_built_in_the_background_open_with_what_the_session_holds_now(
-        tmp_path, demo):
-    from textual.widgets import Input
-
-    from pilot_keys import as_if_built_new, close, open_dialog, picture
-
-    app = make_app(tmp_path, demo)
-    async with app.run_test(size=SIZE) as pilot:
-        await filled(pilot)
-        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
-        prebuilt = set(app.dialogs._kept.values())
-        names = {type(dialog).__name__ for dialog in prebuilt}
-        assert {"KeysDialog", "FormDialog", "IdeaDialog", "CommitmentDialog", "ExportDialog",
-                "MergeDialog", "ShowcaseScreen"} <= names, names
-        # Changed after they were built: opened, they show it.
-        demo.edit(demo.lab, region="Kabupaten Sesudah Pemanasan")
-        await pilot.pause()
-        await pilot.press("1")
-        await filled(pilot)
-        dialog = await open_dialog(pilot, "d")
-        assert dialog in prebuilt
-        assert dialog.query_one("#field-region", Input).value == "Kabupaten Sesudah Pemanasan"
-        shown = picture(app)
-        await close(pilot)
-        assert shown == await as_if_built_new(pilot, "d")
-
-
 async def test_a_stage_built_in_the_background_follows_a_change_of_language(tmp_path, demo):
     english = make_app(tmp_path, demo, lang="en", warm_up=False)
     async with english.run_test(size=SIZE) as pilot:

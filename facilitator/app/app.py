@@ -640,13 +640,6 @@ class FacilitatorApp(App[None], inherit_bindings=False):
                     await _in_context_of(footer, footer.recompose)
             if not await self._draw_off_screen(screen):
                 return
-        # Then the dialogs the stages open most (a form, the keys...): built, they are kept,
-        # and shown again refilled in some 20 ms instead of 100-300 (see DialogKeeper).
-        for dialog in self._dialogs_to_prebuild():
-            if not await self._quiet():
-                return
-            if await self.dialogs.prebuild(dialog) and not await self._draw_off_screen(dialog):
-                return
         if not await self._quiet():
             return
         # What the screens hold lives as long as the session: frozen, the garbage collector
@@ -679,18 +672,6 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             if width and height:
                 widget.render_lines(Region(x - region.x, y - region.y, width, height))
         return True
-
-    def _dialogs_to_prebuild(self) -> list[Screen]:
-        """The dialogs the stages would open now, made (not shown) to be built in the warm-up:
-        the keys, and each stage's own (:meth:`StageScreen.open_dialogs_to_prebuild`)."""
-        with self.dialogs.capturing() as dialogs:
-            if isinstance(self.screen, StageScreen):
-                self.action_show_keys()
-            for stage in STAGES:
-                stack = self._screen_stacks.get(stage)
-                if stack and isinstance(stack[0], StageScreen) and stack[0].body_filled:
-                    stack[0].open_dialogs_to_prebuild()
-        return dialogs
 
     async def _quiet(self) -> bool:
         """Wait for ``WARM_UP_QUIET`` seconds without input; False if the app is closing."""
@@ -732,10 +713,6 @@ class FacilitatorApp(App[None], inherit_bindings=False):
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         """Show ``screen``; a dialog kept once built (:class:`DialogKeeper`) takes its place if
         one like it is kept, so that every caller gains it without knowing."""
-        if self.dialogs.capture(screen):
-            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            done.set_result(None)
-            return done
         shown = self.dialogs.reuse(screen)
         pushed = super().push_screen(shown, *args, **kwargs)
         if shown is not screen and shown is self.screen:

@@ -189,8 +189,7 @@ class MergeDialog(DialogScreen["Path | None"]):
     def on_mount(self) -> None:
         self.query_one("#merge-files", SelectionList).focus()
         self._say(t("display.merge.scanning"))
-        if self.app.screen is self:  # not when built in the background: read when opened
-            self.scan()
+        self.scan()
 
     KEEP = True
 
