@@ -306,6 +306,7 @@ class WithdrawDialog(PlanFormDialog):
     """Withdraw a sealed commitment: a new record, signed typed now or on paper later."""
 
     OK_KEY = "plans.withdraw.ok"
+    KEEP = True
 
     def __init__(self, session: Any, commitment: Commitment, day: str, **kwargs: Any) -> None:
         super().__init__(t("plans.withdraw.title"), self._store, **kwargs)
@@ -315,8 +316,9 @@ class WithdrawDialog(PlanFormDialog):
 
     def compose_form(self) -> ComposeResult:
         c = self.commitment
-        yield Static(summary(self.session, c), classes="form-note")
-        yield Static(Text(t("plans.withdraw.help", code=short_code(c.seal))), classes="form-note")
+        yield Static(summary(self.session, c), classes="form-note", id="w-summary")
+        yield Static(Text(t("plans.withdraw.help", code=short_code(c.seal))), classes="form-note",
+                     id="w-help")
 
     def compose_fixed(self) -> ComposeResult:
         yield FormRow(t("plans.withdraw.reason"), field_text(id="w-reason", height=3),
@@ -332,6 +334,22 @@ class WithdrawDialog(PlanFormDialog):
 
     def on_mount(self) -> None:
         self.query_one("#w-reason", TextArea).focus()
+
+    def take_over(self, fresh: "WithdrawDialog") -> None:
+        super().take_over(fresh)
+        self.session, self.commitment, self.day = fresh.session, fresh.commitment, fresh.day
+        self.submit_form = self._store
+        c = self.commitment
+        self.query_one("#w-summary", Static).update(summary(self.session, c))
+        self.query_one("#w-help", Static).update(
+            Text(t("plans.withdraw.help", code=short_code(c.seal))))
+        reason = self.query_one("#w-reason", TextArea)
+        refill(reason, "")
+        refill(self.query_one("#w-how", Select), "typed")
+        refill(self.query_one("#w-name", Input), "", placeholder=t(
+            "plans.withdraw.name_hint", name=c.official.get("name", "")))
+        self.query_one("#row-w-name").display = True  # as for "typed", its Changed held back
+        self.focus_on_show(reason)
 
     @on(Select.Changed, "#w-how")
     def _how_changed(self, event: Select.Changed) -> None:
@@ -355,6 +373,8 @@ class InfoDialog(PlanFormDialog):
     SCROLL_FOCUS = True
     BINDINGS = [Binding("enter", "submit", show=False)]
 
+    KEEP = True
+
     def __init__(self, title: str, body: Text, **kwargs: Any) -> None:
         super().__init__(title, lambda values: None, **kwargs)
         self.body = body
@@ -364,6 +384,12 @@ class InfoDialog(PlanFormDialog):
 
     def on_mount(self) -> None:
         self.query_one("#form-scroll").focus()
+
+    def take_over(self, fresh: "InfoDialog") -> None:
+        super().take_over(fresh)
+        self.body = fresh.body
+        self.query_one("#info-body", Static).update(self.body)
+        self.focus_on_show(self.query_one("#form-scroll"))
 
 
 def details(session: Any, c: Commitment, withdrawn: set[str]) -> Text:

@@ -29,7 +29,7 @@ from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.visual import RichVisual
-from textual.widgets import Input, Label, Select, TextArea
+from textual.widgets import Button, Input, Label, Select, TextArea
 from textual.widgets.text_area import Selection
 
 from facilitator.app.screens.base import StyledOnce
@@ -90,6 +90,14 @@ def retext(widget: Any, text: str) -> None:
     if getattr(widget, "_kept_text", None) != text:
         widget.update(Content(text))
         widget._kept_text = text
+
+
+def relabel(button: Button, text: str) -> None:
+    """Put ``text`` on a button of a kept dialog. A label of another length makes the button
+    another width, which Textual does not lay out by itself (a new label is only repainted)."""
+    if button.label != Content.from_text(text):
+        button.label = text
+        button.refresh(layout=True)
 
 
 def text_label(text: str, cls: type = Label, **kwargs: Any) -> Any:

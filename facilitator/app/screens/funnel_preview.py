@@ -11,7 +11,7 @@ and then confirm (c), which records the round as one change, or go back (Esc).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Hashable
 
 from rich.text import Text
 from textual import on
@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from facilitator.app.screens.base import LocalizedScreen
+from facilitator.app.screens.dialog import refill, retext, text_label
 from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, Dialog
 from facilitator.app.screens.funnel_panel import Line
 from facilitator.app.screens.funnel_rounds import rule_text
@@ -330,6 +331,7 @@ class OverrideDialog(Dialog):
 
     DEFAULT_CSS = "OverrideDialog {" + DIALOG_CSS + "}"
     AUTO_FOCUS = "#override-reason"
+    KEEP = True
 
     def __init__(self, title: str, rule_kept: bool | None, rule_reason: str, text: str = "",
                  **kwargs: Any) -> None:
@@ -339,19 +341,25 @@ class OverrideDialog(Dialog):
         self.rule_reason = rule_reason
         self.text = text
 
-    def compose(self) -> ComposeResult:
+    def _lines(self) -> tuple[str, str]:
+        """What the rule decided and why, and what the override makes of it."""
         rule_word = (t("design.preview.tied") if self.rule_kept is None
                      else t("screens.design.kept") if self.rule_kept else t("screens.design.cut"))
         new_word = t("screens.design.cut") if self.rule_kept else t("screens.design.kept")
+        return (t("design.preview.override_rule", decision=rule_word, reason=self.rule_reason),
+                t("design.preview.override_new", decision=new_word))
+
+    def compose(self) -> ComposeResult:
+        rule_line, new_line = self._lines()
         with Vertical(classes="dialog-box"):
             yield Label(Content(t("design.preview.override_title")), classes="dialog-title")
-            yield Static(Text(self.idea_title, style="bold"), classes="dialog-body")
-            yield Label(Content(t("design.preview.override_rule", decision=rule_word,
-                                  reason=self.rule_reason)))
-            yield Label(Content(t("design.preview.override_new", decision=new_word)))
+            yield Static(Text(self.idea_title, style="bold"), classes="dialog-body",
+                         id="override-idea")
+            yield text_label(rule_line, id="override-rule")
+            yield text_label(new_line, id="override-new")
             yield Input(self.text, id="override-reason",
                         placeholder=t("design.preview.override_placeholder"))
-            yield Label(classes="dialog-error")
+            yield text_label("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("design.preview.override_ok"), variant="primary",
                              id="override-ok", compact=True)
@@ -359,6 +367,19 @@ class OverrideDialog(Dialog):
                     yield Button(t("design.preview.override_remove"), id="override-remove",
                                  compact=True)
                 yield Button(t("design.dialog.cancel"), id="override-cancel", compact=True)
+
+    def keep_key(self) -> Hashable:
+        return type(self), bool(self.text)  # an override there already can be removed: a button
+
+    def take_over(self, fresh: "OverrideDialog") -> None:
+        self.idea_title, self.rule_kept = fresh.idea_title, fresh.rule_kept
+        self.rule_reason, self.text = fresh.rule_reason, fresh.text
+        rule_line, new_line = self._lines()
+        self.query_one("#override-idea", Static).update(Text(self.idea_title, style="bold"))
+        retext(self.query_one("#override-rule"), rule_line)
+        retext(self.query_one("#override-new"), new_line)
+        refill(self.query_one("#override-reason", Input), self.text)
+        self.show_error("")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#override-ok")

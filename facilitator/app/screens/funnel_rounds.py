@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet
 
+from facilitator.app.screens.dialog import refill, retext, text_label
 from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, ConfirmDialog, Dialog
 from facilitator.app.screens.funnel_panel import DesignPanel, Line
 from facilitator.app.screens.funnel_rubric import parse_number
@@ -211,6 +212,17 @@ class RuleChoice(RadioSet):
         super().action_toggle_button()
         self.post_message(self.Chosen())
 
+    def start_over(self) -> None:
+        """The first rule pressed and highlighted, as in a new set; at once and without a
+        message (pressing a button tells the set only later, by message, which would show the
+        kept dialog with two rules pressed)."""
+        buttons = list(self.query(RadioButton))
+        with self.prevent(RadioButton.Changed):
+            for button in buttons:
+                button.value = button is buttons[0]
+        self._pressed_button = buttons[0]
+        self._selected = 0
+
 
 class RoundDialog(Dialog):
     """A new round: its name, its rule and the rule's number; dismissed with
@@ -223,6 +235,7 @@ class RoundDialog(Dialog):
         #round-param { width: 16; }
     }"""
     AUTO_FOCUS = "#round-rule"
+    KEEP = True
 
     def __init__(self, number_: int, pool_size: int, scale: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -230,13 +243,17 @@ class RoundDialog(Dialog):
         self.pool_size = pool_size
         self.scale = scale
 
+    def _title(self) -> str:
+        return t("design.rounds.new_title", pool=integer(self.pool_size))
+
+    def _default_name(self) -> str:
+        return t("design.rounds.default_name", n=self.number)
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(Content(t("design.rounds.new_title", pool=integer(self.pool_size))),
-                        classes="dialog-title")
+            yield text_label(self._title(), classes="dialog-title")
             yield Label(t("design.rounds.name"))
-            yield Input(t("design.rounds.default_name", n=self.number), id="round-name",
-                        compact=True)
+            yield Input(self._default_name(), id="round-name", compact=True)
             yield Label(t("design.rounds.rule"))
             with RuleChoice(id="round-rule"):
                 for n, kind in enumerate(funnel.RULES):
@@ -246,7 +263,7 @@ class RoundDialog(Dialog):
             with Horizontal(id="round-param-row"):
                 yield Label(id="round-param-label")
                 yield Input(id="round-param", compact=True)
-            yield Label(classes="dialog-error")
+            yield text_label("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("design.rounds.preview"), variant="primary", id="round-ok",
                              compact=True)
@@ -255,15 +272,28 @@ class RoundDialog(Dialog):
     def on_mount(self) -> None:
         self._rule_changed()
 
+    def take_over(self, fresh: "RoundDialog") -> None:
+        self.number, self.pool_size, self.scale = fresh.number, fresh.pool_size, fresh.scale
+        retext(self.query_one(".dialog-title"), self._title())
+        refill(self.query_one("#round-name", Input), self._default_name())
+        self.query_one("#round-rule", RuleChoice).start_over()
+        # The rule's row as for the first rule (no RadioSet.Changed comes to set it); it is
+        # filled anew, for this round's scale and pool, whenever a rule with a number is chosen.
+        self._shown_kind = None
+        self._rule_changed()
+
     @property
     def kind(self) -> str:
         pressed = self.query_one("#round-rule", RadioSet).pressed_button
         return (pressed.id or "rule-gates").removeprefix("rule-") if pressed else "gates"
 
+    _shown_kind: str | None = None
+    """The rule the parameter row was last set for (None: none yet)."""
+
     @on(RadioSet.Changed, "#round-rule")
     def _rule_changed(self) -> None:
         kind = self.kind
-        if kind == getattr(self, "_shown_kind", None):
+        if kind == self._shown_kind:
             return
         self._shown_kind = kind
         label = self.query_one("#round-param-label", Label)

@@ -15,9 +15,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Button, DataTable, Input, Label, Switch
 
+from facilitator.app.screens.dialog import refill, retext, text_label
 from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, ConfirmDialog, Dialog
 from facilitator.app.screens.funnel_panel import DesignPanel, Line
 from facilitator.app.screens.scoring import criterion_codes
@@ -144,20 +144,25 @@ class CriterionDialog(Dialog):
         #crit-gate-row { height: 1; margin-bottom: 1; }
         #crit-gate-row Switch { height: 1; border: none; padding: 0; width: 5; }
     }"""
+    KEEP = True
 
     def __init__(self, crit: Criterion | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.crit = crit
 
+    def _shown(self) -> tuple[str, Criterion, str]:
+        """The title, the criterion whose values the fields start from, and its name."""
+        if self.crit is None:
+            return t("design.rubric.add_title"), Criterion(weight=0.1, scale_max=5), ""
+        name = funnel.criterion_name(self.crit)
+        return t("design.rubric.edit_title", name=name), self.crit, name
+
     def compose(self) -> ComposeResult:
-        crit = self.crit or Criterion(weight=0.1, scale_max=5)
-        title = (t("design.rubric.edit_title", name=funnel.criterion_name(crit)) if self.crit
-                 else t("design.rubric.add_title"))
+        title, crit, name = self._shown()
         with Vertical(classes="dialog-box"):
-            yield Label(Content(title), classes="dialog-title")
+            yield text_label(title, classes="dialog-title")
             yield Label(t("design.rubric.name"))
-            yield Input(funnel.criterion_name(crit) if self.crit else "", id="crit-name",
-                        compact=True)
+            yield Input(name, id="crit-name", compact=True)
             with Horizontal(id="crit-gate-row"):
                 yield Switch(crit.gate, id="crit-gate")
                 yield Label(t("design.rubric.gate_switch"))
@@ -166,7 +171,7 @@ class CriterionDialog(Dialog):
                 yield Input(number(crit.weight, 2), id="crit-weight", compact=True)
                 yield Label(t("design.rubric.scale"))
                 yield Input(str(crit.scale_max), id="crit-scale", compact=True)
-            yield Label(classes="dialog-error")
+            yield text_label("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("design.dialog.save"), variant="primary", id="crit-save",
                              compact=True)
@@ -174,6 +179,22 @@ class CriterionDialog(Dialog):
 
     def on_mount(self) -> None:
         self._gate_changed()
+
+    def take_over(self, fresh: "CriterionDialog") -> None:
+        self.crit = fresh.crit
+        title, crit, name = self._shown()
+        retext(self.query_one(".dialog-title"), title)
+        refill(self.query_one("#crit-name", Input), name)
+        refill(self.query_one("#crit-weight", Input), number(crit.weight, 2))
+        refill(self.query_one("#crit-scale", Input), str(crit.scale_max))
+        # Set as a new switch is made: already there, not sliding there (which would also say
+        # it changed), and no slide left running from the last showing.
+        switch = self.query_one("#crit-gate", Switch)
+        self.app.animator.force_stop_animation(switch, "_slider_position")
+        switch.set_reactive(Switch.value, crit.gate)
+        switch._slider_position = 1.0 if crit.gate else 0.0
+        self._gate_changed()
+        self.show_error("")
 
     @on(Switch.Changed, "#crit-gate")
     def _gate_changed(self) -> None:

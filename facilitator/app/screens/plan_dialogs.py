@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from facilitator.app.screens.dialog import DialogScreen, choice_select, retext, text_label
+from facilitator.app.screens.dialog import DialogScreen, choice_select, refill, retext, text_label
 from facilitator.core.errors import FacilitatorError
 from facilitator.i18n import integer, t
 
@@ -242,9 +242,18 @@ class StepDialog(PlanFormDialog):
     """Add or change one step of an action plan: activity, person in charge, start and end,
     output or indicator, budget."""
 
+    KEEP = True
+
     def __init__(self, title: str, step: dict[str, Any], submit: Submit, **kwargs: Any) -> None:
         super().__init__(title, submit, **kwargs)
         self.step = step
+
+    def take_over(self, fresh: "StepDialog") -> None:
+        super().take_over(fresh)
+        self.step = step = fresh.step
+        for name in ("activity", "pic", "start", "end", "output"):
+            refill(self.query_one(f"#step-{name}"), step.get(name, ""))
+        refill(self.query_one("#step-budget"), budget_text(step.get("budget", "")))
 
     def compose_form(self) -> ComposeResult:
         step = self.step
@@ -278,13 +287,20 @@ class PlanConfirmDialog(PlanFormDialog):
     """A question with a yes button (e.g. before deleting); dismissed with True or None."""
 
     OK_KEY = "plans.form.yes"
+    KEEP = True
 
     def __init__(self, title: str, question: str, **kwargs: Any) -> None:
         super().__init__(title, lambda values: True, **kwargs)
         self.question = question
 
     def compose_form(self) -> ComposeResult:
-        yield Static(Text(self.question), classes="form-note")
+        yield text_label(self.question, Static, classes="form-note", id="confirm-question")
 
     def on_mount(self) -> None:
         self.query_one("#form-ok", Button).focus()
+
+    def take_over(self, fresh: "PlanConfirmDialog") -> None:
+        super().take_over(fresh)
+        self.question = fresh.question
+        retext(self.query_one("#confirm-question", Static), self.question)
+        self.focus_on_show(self.query_one("#form-ok", Button))

@@ -1,0 +1,408 @@
+"""The Design stage's dialogs, kept once built: opened again, each asks afresh.
+
+The coach edits one criterion, leaves, edits another; starts a round, leaves, undoes a round and
+starts one again; chooses a rater, then a table; overrides one idea of a preview, then another.
+Each time the dialog shown is the one built before (the same object), it shows what a dialog
+built new would (compared cell by cell and colour by colour), and what is saved from it goes to
+the record it was opened for now.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, RadioSet, Switch
+
+from facilitator.app import FacilitatorApp
+from facilitator.app.screens.design import DesignScreen
+from facilitator.app.screens.dialog import DialogScreen
+from facilitator.app.screens.funnel_dialogs import AskDialog, ConfirmDialog, NameDialog
+from facilitator.app.screens.funnel_preview import OverrideDialog, PreviewScreen
+from facilitator.app.screens.funnel_rounds import RoundDialog
+from facilitator.app.screens.funnel_rubric import CriterionDialog
+from facilitator.app.widgets.tables import RecordTable
+from facilitator.core import funnel
+from facilitator.core.records import Criterion, Vote
+from facilitator.i18n import integer, t
+from facilitator.settings import Settings
+
+from pilot_keys import as_if_built_new, close, open_dialog, picture, settle, shown
+
+SIZE = (100, 30)
+MARKUP = "[bold]Ide[/bold] [link=x]y[/link]"
+
+
+async def design(pilot, tab: str) -> DesignScreen:
+    """The Design stage (3), its body filled, with ``tab`` in front and the focus in it."""
+    app = pilot.app
+    await pilot.press("3")
+    while not (isinstance(app.screen, DesignScreen) and app.screen.body_filled):
+        await pilot.pause(0.02)
+    screen = app.screen
+    screen.show_tab(tab)
+    await settle(pilot)
+    assert screen.tab == tab
+    return screen
+
+
+def text_of(dialog: DialogScreen, selector: str) -> str:
+    return shown(dialog.query_one(selector)).strip()
+
+
+async def test_a_criterion_opened_after_another_shows_and_saves_its_own_values(tmp_path, demo):
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await design(pilot, "rubric")
+        table = screen.query_one("#criteria-table", RecordTable)
+        rubric = {c.key: c for c in funnel.criteria(demo)}
+        first, second, gate = rubric["relevance"], rubric["impact"], rubric["authority"]
+        table.move_cursor(row=table.row_keys.index(first.id))
+        dialog = await open_dialog(pilot, "e")
+        assert isinstance(dialog, CriterionDialog)
+        # Typed over, refused (no name), made a gate, then left with Esc.
+        dialog.query_one("#crit-name", Input).value = ""
+        dialog.query_one("#crit-weight", Input).value = "0,9"
+        dialog.submit()
+        await pilot.pause()
+        assert text_of(dialog, ".dialog-error")
+        await pilot.press("tab", "space")  # the gate switch on
+        assert dialog.query_one("#crit-weight", Input).disabled
+        await close(pilot)
+
+        table.move_cursor(row=table.row_keys.index(second.id))
+        again = await open_dialog(pilot, "e")
+        assert again is dialog
+        assert again.query_one("#crit-name", Input).value == funnel.criterion_name(second)
+        assert not again.query_one("#crit-gate", Switch).value
+        assert not again.query_one("#crit-weight", Input).disabled
+        assert not text_of(again, ".dialog-error")
+        assert app.focused is again.query_one("#crit-name")
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "e")
+
+        # Saved from the kept dialog: to the second criterion, the first one untouched.
+        dialog = await open_dialog(pilot, "e")
+        await close(pilot)
+        table.move_cursor(row=table.row_keys.index(first.id))
+        again = await open_dialog(pilot, "e")
+        assert again is dialog
+        again.query_one("#crit-name", Input).value = MARKUP
+        again.query_one("#crit-weight", Input).value = "0,3"
+        again.submit()
+        await settle(pilot)
+        saved = demo.get(Criterion, first.id)
+        assert (funnel.criterion_name(saved), saved.weight) == (MARKUP, 0.3)
+        assert demo.get(Criterion, second.id).weight == second.weight
+
+        # Opened again for it: its name, typed with brackets, is shown as typed.
+        table.move_cursor(row=table.row_keys.index(first.id))
+        again = await open_dialog(pilot, "e")
+        assert again is dialog
+        assert MARKUP in text_of(again, ".dialog-title")
+        await close(pilot)
+
+        # A gate: switched on, weight and scale not to be typed in.
+        table.move_cursor(row=table.row_keys.index(gate.id))
+        again = await open_dialog(pilot, "e")
+        assert again is dialog and again.query_one("#crit-gate", Switch).value
+        assert again.query_one("#crit-scale", Input).disabled
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "e")
+
+        # A new criterion in the same dialog: nothing of the gate's, added, not edited.
+        dialog = await open_dialog(pilot, "e")
+        await close(pilot)
+        added = await open_dialog(pilot, "a")
+        assert added is dialog
+        assert text_of(added, ".dialog-title") == t("design.rubric.add_title")
+        assert added.query_one("#crit-name", Input).value == ""
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "a")
+        dialog = await open_dialog(pilot, "a")
+        await close(pilot)
+        table.move_cursor(row=table.row_keys.index(gate.id))
+        added = await open_dialog(pilot, "a")
+        assert added is dialog
+        added.query_one("#crit-name", Input).value = "Keberlanjutan"
+        added.submit()
+        await settle(pilot)
+        assert "Keberlanjutan" in [funnel.criterion_name(c) for c in funnel.criteria(demo)]
+        assert funnel.criterion_name(demo.get(Criterion, gate.id)) == funnel.criterion_name(gate)
+
+
+async def test_a_new_round_starts_from_the_first_rule_for_the_pool_it_is_opened_on(
+        tmp_path, demo):
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await design(pilot, "rounds")
+        dialog = await open_dialog(pilot, "n")
+        assert isinstance(dialog, RoundDialog)
+        # A name typed, the threshold rule chosen, a number refused, then Esc.
+        dialog.query_one("#round-name", Input).value = "Diketik"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert dialog.kind == "threshold"
+        await pilot.press("9", "enter")
+        await settle(pilot)
+        assert text_of(dialog, ".dialog-error")
+        await close(pilot)
+
+        # The latest round undone: the next round is another number, on a bigger pool.
+        confirm = await open_dialog(pilot, "u")
+        assert isinstance(confirm, ConfirmDialog)
+        await pilot.click("#confirm-ok")
+        await settle(pilot)
+        assert len(demo.rounds()) == 1
+        pool = len(funnel.pool(demo))
+
+        again = await open_dialog(pilot, "n")
+        assert again is dialog
+        assert again.kind == "gates"
+        rules = again.query_one("#round-rule", RadioSet)
+        assert rules.pressed_index == 0 and rules._selected == 0
+        assert sum(button.value for button in rules.query("RadioButton")) == 1
+        assert again.query_one("#round-name", Input).value == t("design.rounds.default_name", n=2)
+        assert integer(pool) in text_of(again, ".dialog-title")
+        assert not again.query_one("#round-param-row").display
+        assert not text_of(again, ".dialog-error")
+        assert app.focused is rules
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "n")
+
+        # The rule's number is checked against this pool; the round asked for goes to preview.
+        dialog = await open_dialog(pilot, "n")
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert dialog.kind == "top_score"
+        await pilot.press(*str(pool + 1), "enter")
+        await settle(pilot)
+        assert integer(pool) in text_of(dialog, ".dialog-error")
+        dialog.query_one("#round-param", Input).value = ""
+        await pilot.press("3", "0", "enter")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, PreviewScreen)
+        assert preview.state.name == t("design.rounds.default_name", n=2)
+        assert preview.state.rule == {"kind": "top_score", "n": 30}
+        assert len(preview.state.plan.pool) == pool
+
+
+async def test_a_confirmation_asks_what_it_is_opened_for_now(tmp_path, demo):
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await design(pilot, "rubric")
+        criteria = len(funnel.criteria(demo))
+        dialog = await open_dialog(pilot, "delete")
+        assert isinstance(dialog, ConfirmDialog)
+        removing = picture(app)
+        await pilot.press("tab")  # the focus left on "back"
+        await close(pilot)
+        assert len(funnel.criteria(demo)) == criteria
+
+        screen.show_tab("rounds")
+        await settle(pilot)
+        latest = demo.rounds()[-1]
+        again = await open_dialog(pilot, "u")
+        assert again is dialog
+        assert latest.name in text_of(again, ".dialog-title")
+        assert latest.name in str(again.body)
+        assert app.focused is again.query_one("#confirm-ok")
+        kept = picture(app)
+        assert kept != removing
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "u")
+
+        # Confirmed: the round is undone, and no criterion removed.
+        await open_dialog(pilot, "u")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert latest.id not in [r.id for r in demo.rounds()]
+        assert len(funnel.criteria(demo)) == criteria
+
+
+async def test_a_choice_of_name_lists_the_names_of_what_it_is_opened_for(tmp_path, demo):
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await design(pilot, "scores")
+        rater = screen.score_rater
+        dialog = await open_dialog(pilot, "r")
+        assert isinstance(dialog, NameDialog)
+        listing = dialog.query_one("#name-list", OptionList)
+        raters = listing.option_count
+        # Enter with no name (refused), a few letters that narrow the list, one highlighted.
+        await pilot.press("enter", *"tim")
+        await settle(pilot)
+        assert text_of(dialog, ".dialog-error")
+        assert 0 < listing.option_count < raters
+        await pilot.press("tab", "down", "down")
+        await settle(pilot)
+        assert listing.highlighted is not None
+        await close(pilot)
+
+        screen.show_tab("votes")
+        await settle(pilot)
+        tables = {v.rater for v in demo.all(Vote)} | {screen.vote_rater}
+        again = await open_dialog(pilot, "r")
+        assert again is dialog
+        assert listing.option_count == len(tables) and listing.display
+        assert listing.highlighted is None
+        assert text_of(again, ".dialog-title") == t("design.votes.choose_table")
+        assert again.query_one("#name-new", Input).value == ""
+        assert not text_of(again, ".dialog-error")
+        assert app.focused is again.query_one("#name-new")
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "r")
+
+        # A table typed with brackets: chosen for the tallies, not as a rater; listed as typed.
+        dialog = await open_dialog(pilot, "r")
+        await pilot.press(*MARKUP, "enter")
+        await settle(pilot)
+        assert (screen.vote_rater, screen.score_rater) == (MARKUP, rater)
+        again = await open_dialog(pilot, "r")
+        assert again is dialog
+        listing = again.query_one("#name-list", OptionList)
+        assert any(MARKUP in str(listing.get_option_at_index(n).prompt)
+                   for n in range(listing.option_count))
+
+
+async def test_a_question_asked_again_checks_its_answer_with_its_own_check(tmp_path, demo):
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await design(pilot, "votes")
+        per_person = funnel.dot_budget(demo)[0]
+        dialog = await open_dialog(pilot, "d")
+        assert isinstance(dialog, AskDialog)
+        dialog.query_one("#ask-value", Input).value = "banyak"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(dialog, ".dialog-error")
+        await close(pilot)
+
+        again = await open_dialog(pilot, "d")
+        assert again is dialog
+        assert again.query_one("#ask-value", Input).value == str(per_person)
+        assert not text_of(again, ".dialog-error")
+        kept = picture(app)
+        await close(pilot)
+        assert kept == await as_if_built_new(pilot, "d")
+
+        dialog = await open_dialog(pilot, "d")
+        await close(pilot)
+        # Another question with a note takes the same dialog: its words, its check, its answer.
+        answers: list = []
+        other = AskDialog(MARKUP, "Berapa?", "x", check=lambda text: text.upper(),
+                          ok="Simpan", note="Catatan")
+        app.push_screen(other, answers.append)
+        await settle(pilot)
+        assert app.screen is dialog
+        assert text_of(dialog, ".dialog-title") == MARKUP
+        assert text_of(dialog, "#ask-label") == "Berapa?"
+        assert text_of(dialog, "#ask-note") == "Catatan"
+        assert shown(dialog.query_one("#ask-ok")).strip() == "Simpan"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert answers == ["X"]
+        assert funnel.dot_budget(demo)[0] == per_person
+
+        # Asked for the dots again: the budget's own check, and its answer saved.
+        again = await open_dialog(pilot, "d")
+        assert again is dialog
+        again.query_one("#ask-value", Input).value = "banyak"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is again and text_of(again, ".dialog-error")
+        again.query_one("#ask-value", Input).value = "7"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert funnel.dot_budget(demo)[0] == 7
+
+
+async def built_new(pilot, *keys: str):
+    """What the dialog the keys open over the preview shows when built new (none kept)."""
+    app = pilot.app
+    kept = set(app.dialogs._kept.values())
+    app.dialogs.drop()
+    await settle(pilot)
+    dialog = await open_dialog(pilot, *keys)
+    assert dialog not in kept
+    shown_new = picture(app)
+    await leave(pilot)
+    return shown_new
+
+
+async def leave(pilot) -> None:
+    await pilot.press("escape")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PreviewScreen)
+
+
+async def test_an_override_opened_for_another_idea_says_its_rule_and_saves_to_it(
+        tmp_path, demo):
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await design(pilot, "rounds")
+        await open_dialog(pilot, "n")
+        await pilot.press("down", "down", "enter", "3", "0", "enter")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, PreviewScreen)
+        table = preview.query_one("#preview-table", RecordTable)
+        decisions = preview.state.plan.decisions
+        cut = next(d["idea"] for d in decisions if not d["kept"])
+        kept_idea = next(d["idea"] for d in decisions if d["kept"])
+
+        table.move_cursor(row=table.row_keys.index(cut))
+        dialog = await open_dialog(pilot, "o")
+        assert isinstance(dialog, OverrideDialog)
+        await pilot.press("enter")  # no reason: refused
+        await settle(pilot)
+        assert text_of(dialog, ".dialog-error")
+        await pilot.press(*"setengah")
+        await leave(pilot)
+
+        table.move_cursor(row=table.row_keys.index(kept_idea))
+        again = await open_dialog(pilot, "o")
+        assert again is dialog
+        assert again.query_one("#override-reason", Input).value == ""
+        assert not text_of(again, ".dialog-error")
+        assert t("screens.design.kept") in text_of(again, "#override-rule")
+        kept = picture(app)
+        await leave(pilot)
+        assert kept == await built_new(pilot, "o")
+
+        # The reason goes to the idea the dialog was opened for now.
+        dialog = await open_dialog(pilot, "o")
+        await pilot.press(*MARKUP, "enter")
+        await settle(pilot)
+        assert preview.state.overrides == {kept_idea: (False, MARKUP)}
+
+        # An idea overridden already: a dialog with "remove", kept beside the other.
+        table.move_cursor(row=table.row_keys.index(cut))
+        await open_dialog(pilot, "o")
+        await pilot.press(*"alasan", "enter")
+        await settle(pilot)
+        table.move_cursor(row=table.row_keys.index(kept_idea))
+        removing = await open_dialog(pilot, "o")
+        assert removing is not dialog and removing.query("#override-remove")
+        await leave(pilot)
+        table.move_cursor(row=table.row_keys.index(cut))
+        again = await open_dialog(pilot, "o")
+        assert again is removing
+        assert again.query_one("#override-reason", Input).value == "alasan"
+        assert t("screens.design.cut") in text_of(again, "#override-rule")
+        kept = picture(app)
+        await leave(pilot)
+        assert kept == await built_new(pilot, "o")
+
+        # Removed from the kept dialog: that idea's override only.
+        removing = await open_dialog(pilot, "o")
+        await leave(pilot)
+        table.move_cursor(row=table.row_keys.index(kept_idea))
+        again = await open_dialog(pilot, "o")
+        assert again is removing
+        await pilot.click("#override-remove")
+        await settle(pilot)
+        assert set(preview.state.overrides) == {cut}
