@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable
 
 from facilitator.core.errors import RuleError
@@ -389,45 +390,238 @@ def unmerge_idea(session: Session, merged_id: str) -> list[Idea]:
     return restored
 
 
+COMMON_WORD = 200
+"""A word in more titles than this ("layanan", "untuk") says nothing about duplicates: titles
+are not paired on it (they may still pair on a rarer word they share)."""
+
+
 def suggest_duplicates(session: Session | None, threshold: float | None = None,
                        ideas: list[Idea] | None = None) -> list[list[str]]:
     """Groups of ideas whose titles look alike, for the coach to confirm as duplicates.
 
-    Only pairs that share a word are compared, so thousands of ideas stay quick. ``ideas``
-    (default: the session's) lets the app compare a copy away from the screen's thread.
+    Two ideas are alike when their titles share a word found in at most :data:`COMMON_WORD`
+    titles and :func:`facilitator.core.text.similarity` rates them at least ``threshold``
+    (default :data:`~facilitator.core.text.SIMILAR`); a group is every idea linked to another
+    by such pairs, directly or through others. Groups come in the order of their first idea,
+    each in the order of ``ideas`` (default: the session's, without the merged and deleted
+    ones); an idea alike to none is in no group. ``ideas`` lets the app compare a copy away
+    from the screen's thread.
+
+    A workshop may have thousands of ideas, so nothing is computed twice or in vain, and the
+    answer is exactly what rating every such pair with ``similarity`` gives: each title is
+    folded once; a pair already in one group is not rated; the word scores come from counts
+    of shared words; and the character ratio is computed only where cheap upper bounds on it
+    (the lengths, the letters in common, the longest common subsequence) let it reach the
+    threshold, and only as far as needed to decide (see :class:`_Titles`).
     """
-    from facilitator.core.text import SIMILAR, normal, similarity
+    from facilitator.core.text import SIMILAR
 
     threshold = SIMILAR if threshold is None else threshold
     ideas = list(ideas) if ideas is not None else session.ideas()  # type: ignore[union-attr]
+    titles = _Titles([idea.title for idea in ideas], threshold)
+    sizes, commons, lengths, letters = titles.sizes, titles.commons, titles.lengths, titles.letters
+    guards, shift, fold = titles.guards, titles.field - 1, titles.fold
+    word_rows, word_row = titles.word_rows, titles.word_row
     by_word: dict[str, list[int]] = defaultdict(list)
-    words = [set(normal(i.title).split()) for i in ideas]
-    for n, ws in enumerate(words):
-        for w in ws:
-            by_word[w].append(n)
-    parent = list(range(len(ideas)))
+    group = list(range(len(ideas)))
+    members = [[n] for n in group]
 
-    def root(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
+    def join(a: int, b: int) -> int:
+        """Put the groups ``a`` and ``b`` together; the joint group's label."""
+        small, large = (a, b) if len(members[a]) < len(members[b]) else (b, a)
+        for n in members[small]:
+            group[n] = large
+        members[large] += members[small]
+        members[small] = []
+        return large
 
-    seen: set[tuple[int, int]] = set()
-    for members in by_word.values():
-        if len(members) > 200:
-            continue  # a word in hundreds of titles ("layanan") says nothing about duplicates
-        for a_pos, a in enumerate(members):
-            for b in members[a_pos + 1:]:
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                if similarity(ideas[a].title, ideas[b].title) >= threshold:
-                    parent[root(a)] = root(b)
+    for b, rare in enumerate(titles.rare):
+        # The earlier titles that share a rare word with this one, with how many they share:
+        # each pair is met once, from its later idea, and rated as similarity(earlier, later)
+        # like the one-by-one scan did.
+        lists = [by_word[w] for w in rare]
+        shared_rare = Counter(chain.from_iterable(lists))
+        for listed in lists:
+            listed.append(b)
+        gb, lb, common_b = group[b], lengths[b], commons[b]
+        guarded_b = letters[b] | guards
+        size_b = sizes[b]
+        rows = word_rows(size_b)
+        later: list[tuple[float, int]] = []
+        for a, shared in shared_rare.items():
+            if group[a] == gb:
+                continue  # in one group already: the pair would change nothing
+            if common_b:
+                shared += (commons[a] & common_b).bit_count()
+            # similarity's word scores depend only on the numbers of words and of shared words.
+            row = rows.get(sizes[a]) or word_row(sizes[a], size_b)
+            if row[shared]:
+                gb = join(group[a], gb)
+                continue
+            # ratio() is 2.0 * matched / length, and no more is matched than the shorter title
+            # (difflib's real_quick_ratio) or than the letters in common (its quick_ratio).
+            la = lengths[a]
+            length = la + lb
+            if 2.0 * (la if la < lb else lb) / length < threshold:
+                continue
+            # The letters in common are b's letters less, for each letter b has more of, the
+            # excess: per field, b + guard - a keeps its guard bit where b >= a.
+            excess = guarded_b - letters[a]
+            b_more = excess & guards
+            excess &= b_more - (b_more >> shift)
+            bound = 2.0 * (lb - excess % fold) / length
+            if bound >= threshold:
+                later.append((bound, a))
+        if later:
+            # The likeliest first: once b is in a group, that group's other titles are skipped.
+            later.sort(reverse=True)
+            for _bound, a in later:
+                if group[a] != gb and titles.ratio_reaches(a, b):
+                    gb = join(group[a], gb)
     groups: dict[int, list[str]] = defaultdict(list)
     for n, idea in enumerate(ideas):
-        groups[root(n)].append(idea.id)
+        groups[group[n]].append(idea.id)
     return [g for g in groups.values() if len(g) > 1]
+
+
+class _Titles:
+    """Titles folded once for :func:`suggest_duplicates`, with what bounds their similarity.
+
+    For each title: its folded text (:func:`facilitator.core.text.normal`), its words split
+    into the rare ones (in at most :data:`COMMON_WORD` titles), which pair titles, and the
+    common ones, as bits of one integer; its length; its letter counts, packed into one
+    integer with a field per letter and a spare top (guard) bit per field, so the letters two
+    titles have in common take a handful of integer operations on all fields at once (a
+    per-field difference, kept where positive, summed by the remainder modulo
+    ``2**field - 1``, exact since no sum fills a field).
+
+    :meth:`ratio_reaches` answers ``SequenceMatcher(None, a, b).ratio() >= threshold``
+    exactly. That ratio is ``2.0 * M / (len(a) + len(b))``, where M is the size of the
+    matching blocks difflib finds: the longest common substring (the earliest in a, then in
+    b), then the same on each side of it. The blocks are a common subsequence, so M is at most
+    the longest common subsequence, cheap to take first; then the blocks are found as difflib
+    finds them, stopping as soon as they reach the threshold or what is left cannot.
+    """
+
+    POPULAR = 200
+    """difflib's autojunk applies to a second sequence of this length or more: those pairs are
+    left to difflib itself."""
+
+    def __init__(self, titles: list[str], threshold: float) -> None:
+        from facilitator.core.text import normal
+
+        self.threshold = threshold
+        folded: dict[str, str] = {}
+        self.norms = [folded[t] if t in folded else folded.setdefault(t, normal(t))
+                      for t in titles]
+        unique = set(self.norms)
+        split = {n: set(n.split()) for n in unique}
+        counts = Counter(chain.from_iterable(map(split.__getitem__, self.norms)))
+        common = {w: 1 << k for k, w in enumerate(w for w in counts if counts[w] > COMMON_WORD)}
+        rare = {n: [w for w in ws if w not in common] for n, ws in split.items()}
+        commons = {n: sum(common.get(w, 0) for w in ws) for n, ws in split.items()}
+        self.rare = [rare[n] for n in self.norms]
+        self.commons = [commons[n] for n in self.norms]
+        self.sizes = [len(split[n]) for n in self.norms]
+        self.lengths = [len(n) for n in self.norms]
+        self.field = max(self.lengths, default=0).bit_length() + 1
+        self.fold = (1 << self.field) - 1
+        letter: dict[str, int] = {}
+        for char in set().union(*unique):
+            letter[char] = 1 << (self.field * len(letter))
+        packed = {n: sum(map(letter.__getitem__, n)) for n in unique}
+        self.letters = [packed[n] for n in self.norms]
+        self.guards = sum(letter.values()) << (self.field - 1)
+        self._word_rows: dict[int, dict[int, list[bool]]] = {}
+        self._masks_of = -1
+        self._masks: dict[str, int] = {}
+
+    def word_rows(self, size_b: int) -> dict[int, list[bool]]:
+        """The rows of :meth:`word_row` made so far for a title of ``size_b`` words, by the
+        other title's number of words."""
+        return self._word_rows.setdefault(size_b, {})
+
+    def word_row(self, size_a: int, size_b: int) -> list[bool]:
+        """For titles of ``size_a`` and ``size_b`` words, by the number of words they share:
+        whether similarity's word scores (the share of all their words, 0.9 times the share of
+        the fewer words, computed as it computes them) reach the threshold."""
+        threshold = self.threshold
+        fewer = min(size_a, size_b)
+        row = [shared / (size_a + size_b - shared) >= threshold
+               or (0.9 * shared / fewer if fewer >= 2 else 0) >= threshold
+               for shared in range(fewer + 1)]
+        self.word_rows(size_b)[size_a] = row
+        return row
+
+    def ratio_reaches(self, a: int, b: int) -> bool:
+        """Whether difflib's ratio of title ``a`` to title ``b`` reaches the threshold."""
+        threshold = self.threshold
+        na, nb = self.norms[a], self.norms[b]
+        length = len(na) + len(nb)
+        if 2.0 * self._subsequence(na, b) / length < threshold:
+            return False
+        if len(nb) >= self.POPULAR:
+            from difflib import SequenceMatcher
+
+            return SequenceMatcher(None, na, nb).ratio() >= threshold
+        return _blocks_reach(na, nb, threshold, length)
+
+    def _subsequence(self, na: str, b: int) -> int:
+        """The longest common subsequence of ``na`` and title ``b``, computed a bit per letter
+        of b (Allison and Dix; Hyyrö)."""
+        nb = self.norms[b]
+        if self._masks_of != b:
+            masks: dict[str, int] = {}
+            for j, char in enumerate(nb):
+                masks[char] = masks.get(char, 0) | (1 << j)
+            self._masks_of, self._masks = b, masks
+        get = self._masks.get
+        full = (1 << len(nb)) - 1
+        row = full
+        for char in na:
+            matches = row & get(char, 0)
+            row = (row + matches) | (row - matches)
+        return len(nb) - (row & full).bit_count()
+
+
+def _blocks_reach(a: str, b: str, threshold: float, length: int) -> bool:
+    """Whether ``2.0 * M / length >= threshold``, M the size of the matching blocks of
+    difflib's ``SequenceMatcher(None, a, b)``, for ``b`` shorter than 200 (no popular
+    characters, so each block is the longest common substring of its ranges)."""
+    found = 0
+    most = min(len(a), len(b))  # found, plus the most the ranges still to search can add
+    todo = [(0, len(a), 0, len(b))]
+    while todo:
+        alo, ahi, blo, bhi = todo.pop()
+        most -= min(ahi - alo, bhi - blo)
+        window = b[blo:bhi]
+        # The longest substring of a[alo:ahi] in the window, the earliest in a: from each
+        # start, only a match longer than the best so far is looked for.
+        size = 0
+        start = i = alo
+        while i + size < ahi:
+            if a[i:i + size + 1] in window:
+                size += 1
+                while i + size < ahi and a[i:i + size + 1] in window:
+                    size += 1
+                start = i
+            i += 1
+        if not size:
+            continue
+        j = blo + window.find(a[start:start + size])  # the earliest in b
+        found += size
+        if 2.0 * found / length >= threshold:
+            return True
+        most += size
+        if alo < start and blo < j:
+            todo.append((alo, start, blo, j))
+            most += min(start - alo, j - blo)
+        if start + size < ahi and j + size < bhi:
+            todo.append((start + size, ahi, j + size, bhi))
+            most += min(ahi - start - size, bhi - j - size)
+        if 2.0 * most / length < threshold:
+            return False
+    return 2.0 * found / length >= threshold
 
 
 # -- sensitivity ----------------------------------------------------------------------------
