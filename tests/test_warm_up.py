@@ -105,6 +105,39 @@ async def test_a_change_made_after_the_warm_up_shows_on_the_stages_built_before_
         assert idea.id in screen.query_one("#ideas-table").row_keys
 
 
+async def test_the_dialogs_built_in_the_background_open_with_what_the_session_holds_now(
+        tmp_path, demo):
+    from textual.widgets import Input
+
+    from pilot_keys import as_if_built_new, close, open_dialog, picture
+
+    app = make_app(tmp_path, demo)
+    changes = []
+    demo.subscribe(changes.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot)
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        prebuilt = set(app.dialogs._kept.values())
+        names = {type(dialog).__name__ for dialog in prebuilt}
+        assert {"KeysDialog", "FormDialog", "IdeaDialog", "CommitmentDialog", "ExportDialog",
+                "MergeDialog", "ShowcaseScreen", "PlanEditorScreen", "StepDialog", "NoteDialog",
+                "PlanConfirmDialog", "CriterionDialog", "RoundDialog", "ConfirmDialog"} <= names, (
+            names)
+        # Built, not opened: nothing was written (a plan editor opened makes its plan).
+        assert changes == []
+        # Changed after they were built: opened, they show it.
+        demo.edit(demo.lab, region="Kabupaten Sesudah Pemanasan")
+        await pilot.pause()
+        await pilot.press("1")
+        await filled(pilot)
+        dialog = await open_dialog(pilot, "d")
+        assert dialog in prebuilt
+        assert dialog.query_one("#field-region", Input).value == "Kabupaten Sesudah Pemanasan"
+        shown = picture(app)
+        await close(pilot)
+        assert shown == await as_if_built_new(pilot, "d")
+
+
 async def test_a_stage_built_in_the_background_follows_a_change_of_language(tmp_path, demo):
     english = make_app(tmp_path, demo, lang="en", warm_up=False)
     async with english.run_test(size=SIZE) as pilot:
@@ -177,6 +210,37 @@ async def test_quitting_while_a_stage_is_built_in_the_background_is_clean(
         assert len(reopened.ideas()) == len(demo.ideas())
     finally:
         reopened.close()
+
+
+async def test_quitting_while_or_after_dialogs_are_built_in_the_background_is_clean(
+        tmp_path, demo, monkeypatch):
+    from facilitator.app.screens.dialog import DialogKeeper
+
+    monkeypatch.setattr(app_module, "WARM_UP_QUIET", 0.0)
+    prebuild = DialogKeeper.prebuild
+    # The coach quits as the warm-up starts building its first, third or sixth dialog.
+    for nth in (1, 3, 6):
+        calls: list[object] = []
+
+        async def prebuild_then_quit(self, screen, *args, nth=nth, calls=calls):
+            calls.append(screen)
+            if len(calls) == nth:
+                self.app.exit()
+            return await prebuild(self, screen, *args)
+
+        monkeypatch.setattr(DialogKeeper, "prebuild", prebuild_then_quit)
+        app = make_app(tmp_path, demo)
+        async with app.run_test(size=SIZE):  # an error in the app is raised here
+            await _until_quit(app)
+        assert len(calls) == nth
+        assert app.return_code in (0, None), nth
+    monkeypatch.setattr(DialogKeeper, "prebuild", prebuild)
+    # Or once they are all built and kept, never shown.
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE):
+        await asyncio.wait_for(app.warmed_up.wait(), WAIT)
+        assert len(app.dialogs) >= 10
+    assert app.return_code in (0, None)
 
 
 def looks(screen: StageScreen) -> list[tuple[str, str, str, str]]:

@@ -264,8 +264,9 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         """Set once the warm-up has built every stage screen of the session not shown yet."""
         self._last_input = 0.0
         self._froze = False
-        self._building: Screen | None = None
-        """The stage screen the warm-up is mounting, if any."""
+        self._warming_up = False
+        """Whether a warm-up was started and has not finished (its screens may be mounting,
+        even if it stopped as the app quits)."""
         self._listening: weakref.WeakSet[Any] = weakref.WeakSet()
         self._unsaved_notice: Notification | None = None
         self._quit_armed = False
@@ -356,6 +357,13 @@ class FacilitatorApp(App[None], inherit_bindings=False):
     def on_mount(self) -> None:
         if self.session is not None and self.session.readonly:
             self._say_readonly()
+
+    async def _shutdown(self) -> None:
+        # The kept dialogs not on show are screens outside every stack: Textual would close
+        # them last, once no screen is left, and one built in the background may then still
+        # handle a message that asks for the screen on show. They go first.
+        await self.dialogs.drop_hidden()
+        await super()._shutdown()
 
     def on_unmount(self) -> None:
         self._close_owned()
@@ -592,6 +600,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         if not self.WARM_UP or self.session is None:
             return
         self.warmed_up.clear()
+        self._warming_up = True  # until it is done: if the app quits first, see below
         self._last_input = time.monotonic()  # the screen just shown: the coach may start typing
         self.run_worker(self.warm_up(), name="warm-up", group=WARM_UP_GROUP, exclusive=True,
                         exit_on_error=False)
@@ -625,12 +634,10 @@ class FacilitatorApp(App[None], inherit_bindings=False):
                 continue  # shown already
             self._init_mode(stage)
             screen = self._screen_stacks[stage][0]
-            self._building = screen
             while not (screen.is_attached and getattr(screen, "body_filled", True)):
                 if self._closing_down:
                     return
                 await asyncio.sleep(0.02)
-            self._building = None
             # The footer shows the keys of the widget with focus; Textual tells only the footer
             # of the screen on show, so this one is told here, or it would rebuild as shown.
             if not await self._quiet():
@@ -639,6 +646,14 @@ class FacilitatorApp(App[None], inherit_bindings=False):
                 for footer in screen.query(KeysFooter):
                     await _in_context_of(footer, footer.recompose)
             if not await self._draw_off_screen(screen):
+                return
+        # Then the dialogs the stages open most (a form, the keys...): built, they are kept,
+        # and shown again refilled in some 20 ms instead of 100-300 (see DialogKeeper).
+        for dialog in self._dialogs_to_prebuild():
+            if not await self._quiet():
+                return
+            if (await self.dialogs.prebuild(dialog)
+                    and not await self._draw_off_screen(dialog, draw=False)):
                 return
         if not await self._quiet():
             return
@@ -649,11 +664,12 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         gc.collect(1)
         gc.freeze()
         self._froze = True
+        self._warming_up = False
         self.warmed_up.set()
 
-    async def _draw_off_screen(self, screen: Screen) -> bool:
-        """Lay out ``screen`` (not shown) and draw it into its widgets' buffers, a step at a
-        time, each after a quiet moment; False if the app is closing."""
+    async def _draw_off_screen(self, screen: Screen, *, draw: bool = True) -> bool:
+        """Lay out ``screen`` (not shown) and draw it into its widgets' buffers (unless not
+        ``draw``), a step at a time, each after a quiet moment; False if the app is closing."""
         # Laid out twice (the first layout tells each table its width, and the tables fit
         # their columns to it), then each widget drawn into its own buffers, one by one;
         # a screen shown meanwhile was laid out and drawn as it was shown.
@@ -663,6 +679,8 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             if screen is self.screen or not screen.is_attached:
                 return True
             screen._refresh_layout(self.size)
+        if not draw:
+            return True
         for widget, (region, clip) in list(screen._compositor.visible_widgets.items()):
             if not await self._quiet():
                 return False
@@ -672,6 +690,18 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             if width and height:
                 widget.render_lines(Region(x - region.x, y - region.y, width, height))
         return True
+
+    def _dialogs_to_prebuild(self) -> list[Screen]:
+        """The dialogs the stages would open now, made (not shown) to be built in the warm-up:
+        the keys, and each stage's own (:meth:`StageScreen.open_dialogs_to_prebuild`)."""
+        with self.dialogs.capturing() as dialogs:
+            if isinstance(self.screen, StageScreen):
+                self.action_show_keys()
+            for stage in STAGES:
+                stack = self._screen_stacks.get(stage)
+                if stack and isinstance(stack[0], StageScreen) and stack[0].body_filled:
+                    stack[0].open_dialogs_to_prebuild()
+        return dialogs
 
     async def _quiet(self) -> bool:
         """Wait for ``WARM_UP_QUIET`` seconds without input; False if the app is closing."""
@@ -684,11 +714,13 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         return False
 
     def _handle_exception(self, error: Exception) -> None:
-        if self._exit and self._building is not None:
-            # The app quit while a stage built in the background was mounting: Textual takes
-            # it down mid-mount, and a widget of it may then miss a child already gone (a tab
-            # bar its tabs). Nothing the coach sees or made is involved (every change is on
-            # disk, the stage was never shown): the app goes on quitting, quietly.
+        if self._exit and self._warming_up:
+            # The app quit while a screen built in the background (a stage, a dialog) was
+            # mounting: Textual takes it down mid-mount, and a widget of it may then miss a
+            # child already gone (a tab bar its tabs, a select its label), even once the
+            # warm-up has moved on from it. Nothing the coach sees or made is involved (every
+            # change is on disk, the screen was never shown): the app goes on quitting,
+            # quietly.
             return
         super()._handle_exception(error)
 
@@ -713,6 +745,10 @@ class FacilitatorApp(App[None], inherit_bindings=False):
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         """Show ``screen``; a dialog kept once built (:class:`DialogKeeper`) takes its place if
         one like it is kept, so that every caller gains it without knowing."""
+        if self.dialogs.capture(screen):
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+            return done
         shown = self.dialogs.reuse(screen)
         pushed = super().push_screen(shown, *args, **kwargs)
         if shown is not screen and shown is self.screen:

@@ -270,6 +270,11 @@ class StageScreen(TimerActions, LocalizedScreen):
         return (self.body_ready and self.is_attached and not self._closing
                 and not getattr(self.app, "_closing_down", False))
 
+    def open_dialogs_to_prebuild(self) -> None:
+        """Open the dialogs this stage opens most, as its keys would: the app calls this with
+        the dialogs collected, not shown, to build them in the background. Only code that
+        changes nothing and says nothing before it opens its dialog belongs here."""
+
     @property
     def body_filled(self) -> bool:
         """Whether the body is mounted whole and the session read into it."""

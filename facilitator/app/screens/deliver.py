@@ -368,6 +368,12 @@ class DeliverScreen(StageScreen):
         except FacilitatorError as exc:
             self._refuse(exc)
 
+    def open_dialogs_to_prebuild(self) -> None:
+        try:
+            self._open_new_commitment()
+        except FacilitatorError:
+            pass  # nothing to commit to yet: the coach is told when asking for one
+
     def _open_new_commitment(self) -> None:
         from facilitator.core import commitments as cm, plans
 

@@ -166,6 +166,28 @@ class DesignScreen(StageScreen):
         if self.body_live:
             self._panel(self.tab or TABS[0]).focus_main()
 
+    def open_dialogs_to_prebuild(self) -> None:
+        from facilitator.app.screens.followup_note import NoteDialog
+        from facilitator.app.screens.funnel_dialogs import ConfirmDialog
+        from facilitator.app.screens.funnel_rounds import RoundDialog
+        from facilitator.app.screens.funnel_rubric import CriterionDialog
+        from facilitator.app.screens.plan_dialogs import PlanConfirmDialog, StepDialog
+        from facilitator.app.screens.plan_editor import PlanEditorScreen
+
+        # A criterion, a round, a question (made as the tabs would; each takes over what it
+        # is opened with when it is).
+        self.app.push_screen(CriterionDialog(None))
+        self.app.push_screen(RoundDialog(len(self.session.rounds()) + 1, 0, 5))
+        self.app.push_screen(ConfirmDialog("", "", ""))
+        # The plan editor over a plan there is (opened over an innovation without one, it
+        # would make one), and the dialogs it opens: a step, a note, a confirmation.
+        plan = next(iter(self.session.plans()), None)
+        if plan is not None:
+            self.app.push_screen(PlanEditorScreen(plan.idea_id))
+            self.app.push_screen(NoteDialog(self.session, plan, None, ""))
+        self.app.push_screen(StepDialog("", {}, lambda values: None))
+        self.app.push_screen(PlanConfirmDialog("", ""))
+
     def _panel(self, tab: str) -> DesignPanel:
         return self.query_one(f"#panel-{tab}", DesignPanel)
 

@@ -43,6 +43,12 @@ class DiagnoseScreen(StageScreen):
             yield ProblemsPane(Content(t("screens.diagnose.tab.problems")), id="tab-problems")
             yield UnitCountsPane(Content(t("screens.diagnose.tab.units")), id="tab-units")
 
+    def open_dialogs_to_prebuild(self) -> None:
+        idea = next(iter(self.session.ideas()), None)
+        if idea is not None:
+            self.ideas_pane.edit_idea(idea)
+        self.open_import("ideas")
+
     @property
     def ideas_pane(self) -> IdeasPane:
         return self.query_one(IdeasPane)

@@ -16,9 +16,12 @@ one is shown instead.
 
 from __future__ import annotations
 
+import asyncio
+import time
 import weakref
 from collections import OrderedDict
-from typing import Any, Hashable, Iterable, TypeVar
+from contextlib import contextmanager
+from typing import Any, Hashable, Iterable, Iterator, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -247,6 +250,47 @@ class DialogKeeper:
         self.app = app
         self._kept: OrderedDict[Hashable, Kept] = OrderedDict()
         self._names = 0
+        self.captured: list[Kept] | None = None
+        """While :meth:`capturing`: the dialogs asked for, not shown."""
+
+    @contextmanager
+    def capturing(self) -> Iterator[list[Kept]]:
+        """Within it, a dialog the app keeps is not shown when asked for but collected, to be
+        built in the background (:meth:`prebuild`) by the code that would open it."""
+        self.captured = []
+        try:
+            yield self.captured
+        finally:
+            self.captured = None
+
+    def capture(self, screen: Screen) -> bool:
+        """Whether ``screen`` was collected (see :meth:`capturing`) instead of being shown."""
+        if self.captured is None or not isinstance(screen, Kept) or not screen.KEEP:
+            return False
+        self.captured.append(screen)
+        return True
+
+    async def prebuild(self, screen: Kept, limit: float = 2.0) -> bool:
+        """Build ``screen`` (compose and mount it, not shown) and keep it, unless one like it
+        is kept already; whether it was built."""
+        key = screen.keep_key()
+        if key in self._kept:
+            return False
+        app = self.app
+        app._load_screen_css(screen)
+        _screen, await_mount = app._get_screen(screen)
+        await await_mount
+        deadline = time.monotonic() + limit
+        while not all(widget.is_mounted for widget in screen.walk_children(with_self=True)):
+            if time.monotonic() > deadline or app._exit:
+                screen.remove()
+                return False
+            await asyncio.sleep(0.01)
+        if key in self._kept:  # the coach opened one meanwhile: that one is kept
+            screen.remove()
+            return False
+        self.keep(screen)
+        return True
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -260,7 +304,7 @@ class DialogKeeper:
         if not isinstance(fresh, Kept) or not fresh.KEEP:
             return fresh
         if fresh in self._kept.values():
-            return fresh  # pushed again as it is
+            return fresh  # prebuilt: shown as it is
         key = fresh.keep_key()
         kept = self._kept.get(key)
         if kept is not None and self._busy(kept):
@@ -289,11 +333,22 @@ class DialogKeeper:
         while self._kept:
             self._let_go(self._kept.popitem()[1])
 
-    def _let_go(self, screen: Kept) -> None:
+    async def drop_hidden(self) -> None:
+        """Let every kept dialog not on show go, and wait until they are taken down."""
+        for key, screen in list(self._kept.items()):
+            if not self._busy(screen):
+                del self._kept[key]
+                removing = self._let_go(screen)
+                if removing is not None:
+                    await removing
+
+    def _let_go(self, screen: Kept) -> Any:
+        """Forget ``screen``; what its removal returns (to await), if it is taken down now."""
         # Not through uninstall_screen, which refuses a screen on show: one on show goes when
         # closed (Textual takes down a closed screen that is not installed).
         installed = self.app._installed_screens
         for name in [name for name, kept in installed.items() if kept is screen]:
             del installed[name]
         if not self._busy(screen) and screen.is_attached:
-            screen.remove()
+            return screen.remove()
+        return None

@@ -214,6 +214,11 @@ class DisplayScreen(StageScreen):
         self.save_minutes()
         self._open_merge()
 
+    def open_dialogs_to_prebuild(self) -> None:
+        self._open_showcase("")
+        self._open_export()
+        self._open_merge()
+
     def _open_export(self) -> None:
         from facilitator.app.screens.export_dialog import ExportDialog, default_export_folder
 

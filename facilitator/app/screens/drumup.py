@@ -137,6 +137,13 @@ class DrumUpScreen(StageScreen):
         pane = tabs.query_one(f"#{tabs.active}")
         getattr(pane, "focus_default", pane.focus)()
 
+    def open_dialogs_to_prebuild(self) -> None:
+        from facilitator.app.screens.drumup_panes import UnitsPane
+
+        self.action_lab_details()
+        self.query_one(UnitsPane).action_add()
+        self.open_import("units")
+
     # -- the lab's details ---------------------------------------------------------------------
 
     def action_lab_details(self) -> None:

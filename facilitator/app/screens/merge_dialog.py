@@ -189,7 +189,8 @@ class MergeDialog(DialogScreen["Path | None"]):
     def on_mount(self) -> None:
         self.query_one("#merge-files", SelectionList).focus()
         self._say(t("display.merge.scanning"))
-        self.scan()
+        if self.app.screen is self:  # not when built in the background: read when opened
+            self.scan()
 
     KEEP = True
 

@@ -172,7 +172,9 @@ class ShowcaseScreen(LocalizedScreen, Kept):
         yield Static(id="showcase-status")
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(self.interval, self.tick, pause=self.paused)
+        # Built in the background (see Kept), it rests until shown.
+        self._timer = self.set_interval(self.interval, self.tick,
+                                        pause=self.paused or not self.is_current)
         self.show()
 
     KEEP = True
