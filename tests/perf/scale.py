@@ -6,7 +6,8 @@ Builds such a session through the core (units, participants with their attendanc
 ideas, one rater's scores for a third of the ideas, action plans), then opens the app on it in a
 fresh interpreter, headless, and drives it as a coach would: arrow keys while the app builds the
 stages not shown yet in the background (its warm-up, which rests while keys come), every stage
-screen once that is over (first visit and again), every tab of each, a dozen dialogs, typing in
+screen once that is over (first visit and again), every tab of each, some twenty dialogs and
+screens (the stages' forms and keys, Design's, the plan editor and its own), typing in
 Diagnose's quick capture with Enter to save each idea, moving in the ideas list, arrows and
 digits in Design's scoring grid, moving in the merge list.
 It prints the median and 95th percentile of each kind of key press, the peak memory, each beside
@@ -100,6 +101,14 @@ import, an idea's details, a new commitment, the showcase,
 the export and merge dialogs, and every stage's keys. Each is opened twice. A dialog the app
 keeps once built (see screens/dialog.py) is refilled; the others are built anew each time (the
 import, among those measured here)."""
+DESIGN_SCREENS = (("rubric", "a"), ("rubric", "e"), ("rubric", "delete"), ("rounds", "n"),
+                  ("rounds", "w"), ("plans", "e"))
+"""A tab of the Design stage and a key that opens a dialog or screen there: a new criterion,
+the criterion under the cursor, the question before removing it, a new round, the why-report,
+the plan editor. Each is opened twice."""
+PLAN_SCREENS = (("steps", "a"), ("steps", "e"), ("steps", "delete"), ("notes", "c"))
+"""A tab of the plan editor and a key that opens a dialog there: a new step, the step under
+the cursor, the question before removing it, a new note. Each is opened twice."""
 WARM_UP_KEYS = 12
 """Keys pressed, from another thread as a terminal sends them, while the app builds the stages
 not shown yet in the background (its warm-up)."""
@@ -383,6 +392,34 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
             while not isinstance(app.screen, StageScreen):
                 app.screen.dismiss()
                 await driver.settle()
+
+        # Design's own dialogs and screens, and the plan editor's, each opened twice by its key
+        # from its tab (or, inside the plan editor, from its tab of steps or notes).
+        await driver.stage("screen_again", "3")
+        design = app.screen
+        for tab, key in DESIGN_SCREENS + DESIGN_SCREENS:
+            design.show_tab(tab)
+            await driver.settle()
+            await driver.key("dialog", key, lambda screen: screen is not design,
+                             what=f"design/{tab}/{key}")
+            while app.screen is not design:
+                app.screen.dismiss()
+                await driver.settle()
+        design.show_tab("plans")
+        await driver.settle()
+        await driver.key("dialog", "e", lambda screen: screen is not design, what="design/plans/e")
+        editor = app.screen
+        for tab, key in PLAN_SCREENS + PLAN_SCREENS:
+            editor.query_one("#plan-tabs", TabbedContent).active = f"tab-{tab}"
+            editor.query_one(f"#{tab}-table").focus()
+            await driver.settle()
+            await driver.key("dialog", key, lambda screen: screen is not editor,
+                             what=f"plan/{tab}/{key}")
+            while app.screen is not editor:
+                app.screen.dismiss()
+                await driver.settle()
+        editor.dismiss()
+        await driver.settle()
 
         # Diagnose: quick capture, then the list.
         await driver.stage("screen_again", "2")
