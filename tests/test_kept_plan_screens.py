@@ -142,6 +142,7 @@ async def test_a_kept_step_dialog_shows_the_step_asked_for_and_saves_to_it(tmp_p
         assert again.query_one("#step-pic", Input).value == step.get("pic", "")
         assert again.query_one("#step-start", Input).value == step.get("start", "")
         assert not again.query_one("#form-error").display
+        await steady(pilot)
         kept = box(app)
         await pilot.click("#form-ok")
         await settle(pilot)
@@ -174,6 +175,7 @@ async def test_a_kept_note_dialog_is_for_the_plan_it_is_opened_for(tmp_path, dem
         assert [n.plan_id for n in notes] == [second.id]
         # Opened once more (the screen under it now counts the new note), as a new one.
         assert await show(pilot, NoteDialog(demo, second, None, day)) is dialog
+        await steady(pilot)
         kept = box(app)
         await leave(pilot)
         assert kept == await as_if_built_new(
@@ -191,6 +193,7 @@ async def test_a_kept_confirmation_asks_the_new_question_with_yes_at_hand(tmp_pa
         again = await show(pilot, PlanConfirmDialog("Hapus catatan?", "[b]Catatan[/b] dihapus."))
         assert again is dialog
         assert app.focused is again.query_one("#form-ok")
+        await steady(pilot)
         kept = box(app)
         await leave(pilot)
         assert kept == await as_if_built_new(
@@ -225,6 +228,7 @@ async def test_a_kept_withdrawal_is_for_the_commitment_it_is_opened_for(tmp_path
         assert second.id in cm.withdrawn_ids(demo) and first.id not in cm.withdrawn_ids(demo)
         # Opened once more, for the first one, as a new one would be.
         assert await show(pilot, WithdrawDialog(demo, first, "2026-02-03")) is dialog
+        await steady(pilot)
         kept = box(app)
         await leave(pilot)
         assert kept == await as_if_built_new(
@@ -234,6 +238,7 @@ async def test_a_kept_withdrawal_is_for_the_commitment_it_is_opened_for(tmp_path
         await leave(pilot)
         shown = await show(pilot, InfoDialog("Dua", cm_text("[i]kedua")))
         assert shown is info
+        await steady(pilot)
         kept = box(app)
         await leave(pilot)
         assert kept == await as_if_built_new(
