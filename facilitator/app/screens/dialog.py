@@ -110,10 +110,10 @@ def text_label(text: str, cls: type = Label, **kwargs: Any) -> Any:
     return label
 
 
-def draw_now(screen: Screen, *, layout: bool = False) -> None:
-    """Draw the whole screen now (``layout``: laid out first) rather than on its update timer,
-    which would first wait a whole period (1/60 s) with nothing to do."""
-    screen.refresh(layout=layout)
+def draw_now(screen: Screen) -> None:
+    """Draw the whole screen now rather than on its update timer, which would first wait a
+    whole period (1/60 s) with nothing to do."""
+    screen.refresh()
     screen._on_timer_update()
 
 
@@ -196,11 +196,8 @@ class Kept(Screen):
     def show_now(self) -> None:
         """Draw this kept screen, just pushed, at once (laid out first if need be)."""
         if not self.app._batch_count:
-            self._draw_kept()
+            draw_now(self)
             self._shown_now = True
-
-    def _draw_kept(self) -> None:
-        draw_now(self)
 
     def laid_out(self) -> None:
         """Hook: the kept screen, refilled, has just been laid out for its next showing (a list
@@ -213,7 +210,7 @@ class Kept(Screen):
         if self.is_mounted and all(child.is_mounted for child in self.children):
             # Built already (a kept dialog shown again): laid out for what it took over, if
             # need be, and drawn at once, once Screen's own handler (after this one) is done.
-            self.call_next(self._draw_kept)
+            self.call_next(draw_now, self)
 
 
 class DialogScreen(ModalScreen[ResultType], Kept, StyledOnce):
