@@ -81,3 +81,10 @@ async def as_if_built_new(pilot, *keys: str) -> list[list[tuple[str, str]]]:
     shown = picture(app)
     await close(pilot)
     return shown
+
+
+async def assert_as_if_built_new(pilot, *keys: str) -> None:
+    """The dialog on show, closed, shows what the dialog ``keys`` open shows when built new."""
+    kept = picture(pilot.app)
+    await close(pilot)
+    assert kept == await as_if_built_new(pilot, *keys)

@@ -24,7 +24,9 @@ from facilitator.core.records import Criterion, Vote
 from facilitator.i18n import integer, t
 from facilitator.settings import Settings
 
-from pilot_keys import as_if_built_new, close, open_dialog, picture, settle, shown
+from pilot_keys import (
+    as_if_built_new, assert_as_if_built_new, close, open_dialog, picture, settle, shown,
+)
 
 SIZE = (100, 30)
 MARKUP = "[bold]Ide[/bold] [link=x]y[/link]"
@@ -75,9 +77,7 @@ async def test_a_criterion_opened_after_another_shows_and_saves_its_own_values(t
         assert not again.query_one("#crit-weight", Input).disabled
         assert not text_of(again, ".dialog-error")
         assert app.focused is again.query_one("#crit-name")
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "e")
+        await assert_as_if_built_new(pilot, "e")
 
         # Saved from the kept dialog: to the second criterion, the first one untouched.
         dialog = await open_dialog(pilot, "e")
@@ -105,9 +105,7 @@ async def test_a_criterion_opened_after_another_shows_and_saves_its_own_values(t
         again = await open_dialog(pilot, "e")
         assert again is dialog and again.query_one("#crit-gate", Switch).value
         assert again.query_one("#crit-scale", Input).disabled
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "e")
+        await assert_as_if_built_new(pilot, "e")
 
         # A new criterion in the same dialog: nothing of the gate's, added, not edited.
         dialog = await open_dialog(pilot, "e")
@@ -116,9 +114,7 @@ async def test_a_criterion_opened_after_another_shows_and_saves_its_own_values(t
         assert added is dialog
         assert text_of(added, ".dialog-title") == t("design.rubric.add_title")
         assert added.query_one("#crit-name", Input).value == ""
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "a")
+        await assert_as_if_built_new(pilot, "a")
         dialog = await open_dialog(pilot, "a")
         await close(pilot)
         table.move_cursor(row=table.row_keys.index(gate.id))
@@ -167,9 +163,7 @@ async def test_a_new_round_starts_from_the_first_rule_for_the_pool_it_is_opened_
         assert not again.query_one("#round-param-row").display
         assert not text_of(again, ".dialog-error")
         assert app.focused is rules
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "n")
+        await assert_as_if_built_new(pilot, "n")
 
         # The rule's number is checked against this pool; the round asked for goes to preview.
         dialog = await open_dialog(pilot, "n")
@@ -252,9 +246,7 @@ async def test_a_choice_of_name_lists_the_names_of_what_it_is_opened_for(tmp_pat
         assert again.query_one("#name-new", Input).value == ""
         assert not text_of(again, ".dialog-error")
         assert app.focused is again.query_one("#name-new")
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "r")
+        await assert_as_if_built_new(pilot, "r")
 
         # A table typed with brackets: chosen for the tallies, not as a rater; listed as typed.
         dialog = await open_dialog(pilot, "r")
@@ -285,9 +277,7 @@ async def test_a_question_asked_again_checks_its_answer_with_its_own_check(tmp_p
         assert again is dialog
         assert again.query_one("#ask-value", Input).value == str(per_person)
         assert not text_of(again, ".dialog-error")
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "d")
+        await assert_as_if_built_new(pilot, "d")
 
         dialog = await open_dialog(pilot, "d")
         await close(pilot)

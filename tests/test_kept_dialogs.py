@@ -28,7 +28,7 @@ from facilitator.core.records import Idea, Unit
 from facilitator.core.session import Session
 from facilitator.settings import Settings
 
-from pilot_keys import as_if_built_new, close, open_dialog, picture, settle
+from pilot_keys import as_if_built_new, assert_as_if_built_new, close, open_dialog, picture, settle
 
 SIZE = (100, 30)
 
@@ -77,9 +77,7 @@ async def test_a_kept_form_shows_the_next_record_and_nothing_typed_before(tmp_pa
         assert again.query_one("#field-short", Input).value == second.short
         assert not str(again.query_one("#form-error", Label).render()).strip()
         assert app.focused is again.query_one("#field-name")
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "e")
+        await assert_as_if_built_new(pilot, "e")
 
         # What is saved from the kept dialog goes to the record it was opened for.
         again = await open_dialog(pilot, "e")
@@ -128,9 +126,7 @@ async def test_an_ideas_details_offer_the_problems_of_its_own_unit_when_opened_a
         problems = again.query_one("#field-problem", Select)
         assert [str(label) for label, _ in problems._options[1:]] == [
             label for label, _ in problem_choices(demo, idea.unit_id)]
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "e")
+        await assert_as_if_built_new(pilot, "e")
 
 
 async def test_a_new_commitment_starts_from_its_draft_again(tmp_path, demo):
@@ -153,9 +149,7 @@ async def test_a_new_commitment_starts_from_its_draft_again(tmp_path, demo):
         assert again.query_one("#c-official-name", Input).value == drafted
         assert again.query_one("#c-text", TextArea).text == text
         assert again.query_one("#row-idea").display and not again.query_one("#row-unit").display
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "n")
+        await assert_as_if_built_new(pilot, "n")
 
 
 async def test_the_keys_follow_the_stage_the_language_and_the_theme(tmp_path, demo):
@@ -234,9 +228,7 @@ async def test_export_and_merge_start_afresh_when_opened_again(tmp_path, demo):
         assert again is export and not again.has_class("-done")
         assert again.query_one("#export-folder", Input).value == str(export.folder)
         assert app.focused is again.query_one("#export-formats")
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "e")
+        await assert_as_if_built_new(pilot, "e")
 
         merge = await open_dialog(pilot, "m")
         assert isinstance(merge, MergeDialog)
@@ -344,9 +336,7 @@ async def test_an_import_opened_again_has_no_file_and_ignores_a_late_read(tmp_pa
         again.post_message(ImportDialog.Planned(typed, error="terlambat"))
         await settle(pilot)
         assert "terlambat" not in str(again.query_one("#import-summary").render())
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "i")
+        await assert_as_if_built_new(pilot, "i")
 
 
 async def test_a_choice_of_unit_opened_again_lists_every_unit_from_the_current_one(
@@ -372,6 +362,4 @@ async def test_a_choice_of_unit_opened_again_lists_every_unit_from_the_current_o
         assert again is dialog
         assert again.query_one("#pick-query", Input).value == ""
         assert listing.option_count == everything
-        kept = picture(app)
-        await close(pilot)
-        assert kept == await as_if_built_new(pilot, "ctrl+o")
+        await assert_as_if_built_new(pilot, "ctrl+o")

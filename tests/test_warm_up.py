@@ -109,7 +109,7 @@ async def test_the_dialogs_built_in_the_background_open_with_what_the_session_ho
         tmp_path, demo):
     from textual.widgets import Input
 
-    from pilot_keys import as_if_built_new, close, open_dialog, picture
+    from pilot_keys import assert_as_if_built_new, open_dialog
 
     app = make_app(tmp_path, demo)
     changes = []
@@ -133,9 +133,7 @@ async def test_the_dialogs_built_in_the_background_open_with_what_the_session_ho
         dialog = await open_dialog(pilot, "d")
         assert dialog in prebuilt
         assert dialog.query_one("#field-region", Input).value == "Kabupaten Sesudah Pemanasan"
-        shown = picture(app)
-        await close(pilot)
-        assert shown == await as_if_built_new(pilot, "d")
+        await assert_as_if_built_new(pilot, "d")
 
 
 async def test_a_stage_built_in_the_background_follows_a_change_of_language(tmp_path, demo):

@@ -280,6 +280,14 @@ class Driver:
         event.set_sender(self.app)
         await self.timed(kind, what or key, lambda: self.app._driver.send_message(event), shows)
 
+    async def opens(self, key: str, base: Any, what: str) -> None:
+        """Press ``key`` over ``base`` (a stage, the plan editor): a "dialog" key, timed to the
+        first frame of another screen; then close what it opened (untimed)."""
+        await self.key("dialog", key, lambda screen: screen is not base, what=what)
+        while self.app.screen is not base:
+            self.app.screen.dismiss()
+            await self.settle()
+
     async def stage(self, kind: str, number: str) -> None:
         """Press a stage's number; the first frame that counts shows that stage, filled."""
         from facilitator.app.screens.base import StageScreen
@@ -387,11 +395,7 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
         for number, key in DIALOGS + DIALOGS:
             if app.screen.STAGE != STAGES[int(number) - 1]:
                 await driver.stage("screen_again", number)
-            await driver.key("dialog", key, lambda screen: not isinstance(screen, StageScreen),
-                             what=f"{app.screen.STAGE}/{key}")
-            while not isinstance(app.screen, StageScreen):
-                app.screen.dismiss()
-                await driver.settle()
+            await driver.opens(key, app.screen, f"{app.screen.STAGE}/{key}")
 
         # Design's own dialogs and screens, and the plan editor's, each opened twice by its key
         # from its tab (or, inside the plan editor, from its tab of steps or notes).
@@ -400,11 +404,7 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
         for tab, key in DESIGN_SCREENS + DESIGN_SCREENS:
             design.show_tab(tab)
             await driver.settle()
-            await driver.key("dialog", key, lambda screen: screen is not design,
-                             what=f"design/{tab}/{key}")
-            while app.screen is not design:
-                app.screen.dismiss()
-                await driver.settle()
+            await driver.opens(key, design, f"design/{tab}/{key}")
         design.show_tab("plans")
         await driver.settle()
         await driver.key("dialog", "e", lambda screen: screen is not design, what="design/plans/e")
@@ -413,11 +413,7 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
             editor.query_one("#plan-tabs", TabbedContent).active = f"tab-{tab}"
             editor.query_one(f"#{tab}-table").focus()
             await driver.settle()
-            await driver.key("dialog", key, lambda screen: screen is not editor,
-                             what=f"plan/{tab}/{key}")
-            while app.screen is not editor:
-                app.screen.dismiss()
-                await driver.settle()
+            await driver.opens(key, editor, f"plan/{tab}/{key}")
         editor.dismiss()
         await driver.settle()
 
