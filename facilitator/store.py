@@ -144,12 +144,17 @@ def sidecar(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-def _write_file(path: Path, payload: bytes) -> None:
-    """Write ``path`` whole or not at all: a temporary file, fsynced, renamed into place."""
+def _write_file(path: Path, payload: bytes | Iterable[bytes]) -> None:
+    """Write ``path`` whole or not at all: a temporary file, fsynced, renamed into place.
+    ``payload`` is the bytes, or their pieces in order (never joined: a whole session's file
+    would otherwise be in memory twice over while it is written)."""
     tmp = sidecar(path, ".tmp")
     try:
         with open(tmp, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, (bytes, bytearray, memoryview)):
+                handle.write(payload)
+            else:
+                handle.writelines(payload)
             handle.flush()
             _fsync(handle.fileno())
         _replace(tmp, path)
@@ -199,8 +204,9 @@ class AtomicJSONStorage(Storage):
         """Replace the file with ``data`` (TinyDB's Storage interface)."""
         self.write_bytes(_dumps(data))
 
-    def write_bytes(self, payload: bytes) -> None:
-        """Replace the file with ``payload``; on any failure the old file stays as it was."""
+    def write_bytes(self, payload: bytes | Iterable[bytes]) -> None:
+        """Replace the file with ``payload`` (bytes, or their pieces in order); on any failure
+        the old file stays as it was."""
         bak_tmp = sidecar(self.path, ".bak.tmp")
         try:
             if self.backup and self.path.exists():
@@ -611,24 +617,32 @@ class Store:
 
     def snapshot_bytes(self) -> bytes:
         """:meth:`snapshot` as the bytes of the file: the same JSON, from the pieces kept."""
+        return b"".join(self.snapshot_pieces())
+
+    def snapshot_pieces(self) -> list[bytes]:
+        """:meth:`snapshot_bytes` in pieces, to be written one after the other. Each document's
+        JSON is the piece kept for it: nothing is copied, so writing a session of 7 MB takes
+        little more memory than the session already holds (joined, it took twice 7 MB more)."""
         with self._mutex:
             meta = _dumps({"app": "facilitator", "schema": SCHEMA_VERSION, "seq": self.seq,
                            "id": "meta"})
             parts = [b'{"%s":{"1":%s}' % (META.encode(), meta)]
             for name, docs in self.tables.items():
-                parts.append(b",%s:{%s}" % (_dumps(name), b",".join(
-                    b'"%d":%s' % (n, self._encode(name, rid, doc))
-                    for n, (rid, doc) in enumerate(docs.items(), start=1))))
+                parts.append(b",%s:{" % _dumps(name))
+                for n, (rid, doc) in enumerate(docs.items(), start=1):
+                    parts.append(b'"%d":' % n if n == 1 else b',"%d":' % n)
+                    parts.append(self._encode(name, rid, doc))
+                parts.append(b"}")
             parts.append(b"}")
             self._unencoded = []
-            return b"".join(parts)
+            return parts
 
     def compact(self) -> None:
         """Fold the journal into the file (atomically, keeping the backup) and empty it."""
         with self._mutex:
             if self.readonly:
                 raise ReadOnlyError(str(self.path), self.readonly_reason)
-            self._storage.write_bytes(self.snapshot_bytes())
+            self._storage.write_bytes(self.snapshot_pieces())
             # The file now holds every document in memory, the held ones included.
             self._unsaved.clear()
             self.unsaved_error = None
@@ -649,8 +663,7 @@ class Store:
         target = Path(path)
         if target.exists():
             raise StoreError("exists", path=str(target))
-        payload = self.snapshot_bytes()
-        AtomicJSONStorage(target, backup=False).write_bytes(payload)
+        AtomicJSONStorage(target, backup=False).write_bytes(self.snapshot_pieces())
 
     def move_to(self, path: str | os.PathLike[str]) -> "Store":
         """Write the whole session as it is in memory (held changes included) to a new file

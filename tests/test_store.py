@@ -584,3 +584,36 @@ def test_the_store_always_holds_every_confirmed_change(steps):
         finally:
             store.close()
         assert {k: v for k, v in peek(store.path).items() if v} == expected
+
+
+def test_folding_the_journal_in_writes_tinydbs_json_without_holding_the_file_twice(tmp_path):
+    # A big session (here ~2 MB) is written from the pieces kept per document, one after the
+    # other: the file is the same JSON TinyDB writes, and writing it takes far less memory than
+    # the file's size (joined first, it took twice that size).
+    import tracemalloc
+
+    store = Store.create(tmp_path / "big.json")
+    try:
+        for n in range(40):
+            store.commit([("ideas", f"i{n}-{k}",
+                           {"id": f"i{n}-{k}", "title": f"ide ke-{k} 🌱 " + "x" * 400})
+                          for k in range(100)])
+        store.commit([("plans", "p1", {"id": "p1", "note": "é"})])
+        store.compact()  # every document's piece is made and kept
+        store.commit([("ideas", "i0-0", {"id": "i0-0", "title": "diubah"})])
+        size = len(store.snapshot_bytes())
+        tracemalloc.start()
+        try:
+            store.compact()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        written = store.path.read_bytes()
+        assert written == json.dumps(store.snapshot(), ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")
+        assert tinydb.TinyDB(store.path, access_mode="r").table("ideas").get(
+            doc_id=1)["title"] == "diubah"
+        assert size > 1_500_000
+        assert peak < size / 4
+    finally:
+        store.close()
