@@ -396,3 +396,72 @@ async def test_an_override_opened_for_another_idea_says_its_rule_and_saves_to_it
         await pilot.click("#override-remove")
         await settle(pilot)
         assert set(preview.state.overrides) == {cut}
+
+
+async def test_the_why_report_opened_again_shows_all_ideas_afresh_and_what_changed_since(
+        tmp_path, demo):
+    from facilitator.app.screens.funnel_why import WhyScreen
+    from facilitator.core.records import Idea, Unit
+
+    async def open_why() -> WhyScreen:
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, WhyScreen)
+        for widget in app.screen.query("Input"):
+            widget.cursor_blink = False
+        await settle(pilot)
+        return app.screen
+
+    async def leave() -> None:
+        while app.screen is not screen:
+            await pilot.press("escape")
+            await settle(pilot)
+
+    async def built_new() -> list:
+        app.dialogs.drop()
+        await settle(pilot)
+        why = await open_why()
+        assert why not in kept
+        looks = picture(app)
+        await leave()
+        return looks
+
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await design(pilot, "rounds")
+        why = await open_why()
+        table = why.query_one("#why-table", RecordTable)
+        assert table.row_count == 70
+        # Filtered to one idea, the cursor and the path moved, then left.
+        await pilot.press("slash", *"paspor", "enter", "end")
+        await settle(pilot)
+        assert table.row_count == 1
+        await leave()
+
+        again = await open_why()
+        assert again is why
+        assert again.query_one("#why-filter", Input).value == ""
+        assert table.row_count == 70 and table.cursor_row == 0
+        assert app.focused is table
+        first = demo.get(Idea, table.row_keys[0])
+        assert first.title in shown(again.query_one("#why-detail"))
+        kept = set(app.dialogs._kept.values())
+        looks = picture(app)
+        await leave()
+        assert looks == await built_new()
+
+        # A change to the session since: the report kept shows it as one built new would.
+        again = await open_why()
+        await leave()
+        unit = demo.all(Unit)[0]
+        demo.add(Idea(title=MARKUP, unit_id=unit.id))
+        reopened = await open_why()
+        assert reopened is again
+        table = reopened.query_one("#why-table", RecordTable)
+        assert table.row_count == 71
+        row = table.get_row(table.row_keys[-1])
+        assert str(row[0]) == MARKUP and row[2].plain == t("why.not_screened")
+        kept = set(app.dialogs._kept.values())
+        looks = picture(app)
+        await leave()
+        assert looks == await built_new()

@@ -171,6 +171,7 @@ class DesignScreen(StageScreen):
         from facilitator.app.screens.funnel_dialogs import ConfirmDialog
         from facilitator.app.screens.funnel_rounds import RoundDialog
         from facilitator.app.screens.funnel_rubric import CriterionDialog
+        from facilitator.app.screens.funnel_why import WhyScreen
         from facilitator.app.screens.plan_dialogs import PlanConfirmDialog, StepDialog
         from facilitator.app.screens.plan_editor import PlanEditorScreen
 
@@ -187,6 +188,8 @@ class DesignScreen(StageScreen):
             self.app.push_screen(NoteDialog(self.session, plan, None, ""))
         self.app.push_screen(StepDialog("", {}, lambda values: None))
         self.app.push_screen(PlanConfirmDialog("", ""))
+        # The why-report, its paths read (again on opening only if the session changed).
+        self.app.push_screen(WhyScreen(self.session))
 
     def _panel(self, tab: str) -> DesignPanel:
         return self.query_one(f"#panel-{tab}", DesignPanel)

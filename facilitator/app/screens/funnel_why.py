@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
 from facilitator.app.screens.base import LocalizedScreen
+from facilitator.app.screens.dialog import Kept
 from facilitator.app.screens.funnel_rounds import funnel_line
 from facilitator.app.widgets.tables import Column, RecordTable
 from facilitator.core import funnel
@@ -31,8 +32,13 @@ OUTCOME_STYLE = {"selected": "bold green", "cut": "bold red", "merged": "cyan",
                  "unmerged": "dim", "not_screened": "dim"}
 
 
-class WhyScreen(LocalizedScreen):
+class WhyScreen(LocalizedScreen, Kept):
     """The why-report: the ideas (filter with /) and the path of the one under the cursor."""
+
+    KEEP = True
+    """Built, the report takes ~300 ms at 3,000 ideas (their paths read, a table of 3,000
+    rows); kept, it is shown again at once, the paths read again only if the session changed
+    (see :class:`Kept`)."""
 
     DEFAULT_CSS = """
     WhyScreen {
@@ -55,6 +61,29 @@ class WhyScreen(LocalizedScreen):
         super().__init__(**kwargs)
         self.session = session
         self.paths: dict[str, tuple[Idea, list[tuple[str, bool, str]], str]] = {}
+        self._read_at: tuple[Session, int] | None = None
+        self._outcomes: dict[str, Text] = {}
+
+    def _stamp(self) -> tuple[Session, int]:
+        """What the paths read depend on: the session and how many changes it has had (every
+        change, an undo too, adds an audit entry)."""
+        return self.session, len(self.session.records["audit"])
+
+    def take_over(self, fresh: "WhyScreen") -> None:
+        """Show what a new report would: every idea (no filter), the first under the cursor,
+        its paths read again if the session changed since they were read."""
+        self.session = fresh.session
+        self.query_one("#why-filter", Input).value = ""
+        if self._read_at != self._stamp():
+            self.read()
+        else:
+            self.show()
+        table = self.query_one("#why-table", RecordTable)
+        table.move_cursor(row=0, animate=False)
+        table.scroll_home(animate=False, immediate=True)
+        self._show_detail()
+        self.query_one("#why-detail-box", VerticalScroll).scroll_home(animate=False,
+                                                                      immediate=True)
 
     def compose(self) -> ComposeResult:
         yield Static(id="why-title", classes="why-line", markup=False)
@@ -74,9 +103,11 @@ class WhyScreen(LocalizedScreen):
     def read(self) -> None:
         """Read every idea's path from the session (again, e.g. in another language)."""
         session = self.session
+        self._read_at = self._stamp()
         selected = set(session.selected_ids())
         self.paths = {idea.id: (idea, steps, funnel.outcome(idea, steps, selected))
                       for idea, steps in funnel.idea_paths(session)}
+        self._outcomes: dict[str, Text] = {}
         self.query_one("#why-title", Static).update(t("why.title", region=session.lab.region))
         rounds = session.rounds()
         line = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -92,13 +123,19 @@ class WhyScreen(LocalizedScreen):
         query = self.query_one("#why-filter", Input).value.strip().casefold()
         units = {u.id: u.name for u in session.units()}
         rows = []
+        outcomes = self._outcomes
         for idea_id, (idea, steps, code) in self.paths.items():
             unit = units.get(idea.unit_id, "")
             if query and query not in f"{idea.title} {unit}".casefold():
                 continue
-            rows.append((idea_id, (idea.title, unit, Text(
-                funnel.outcome_text(session, idea, steps, selected),
-                style=OUTCOME_STYLE.get(code, "")))))
+            # One cell per outcome, shared by its rows (a merged idea's names the idea it went
+            # into): 3,000 words looked up and styled would take a third of the opening.
+            key = f"merged:{idea.merged_into}" if code == "merged" else code
+            cell = outcomes.get(key)
+            if cell is None:
+                cell = outcomes[key] = Text(funnel.outcome_text(session, idea, steps, selected),
+                                            style=OUTCOME_STYLE.get(code, ""))
+            rows.append((idea_id, (idea.title, unit, cell)))
         self.query_one("#why-table", RecordTable).set_rows(rows)
         self._show_detail()
 
