@@ -1,5 +1,5 @@
-"""The garbage collector kept off the coach's keys (facilitator/app/collector.py), and the two
-changes to Textual that stop drawing and restyling from leaving garbage only it can free.
+"""The garbage collector kept off the coach's keys (facilitator/app/collector.py), and the
+change to Textual that stops drawing from leaving garbage only it can free.
 
 A full collection over the objects of a session of 3,000 ideas took 100-290 ms and fell on
 whatever key set it off. What the coach must be able to count on: after the warm-up, Python
@@ -124,7 +124,7 @@ def test_the_real_collector_leaves_pythons_thresholds_as_they_were():
     assert gc.get_threshold() == before
 
 
-# -- the two changes to Textual -----------------------------------------------------------------
+# -- the change to Textual ---------------------------------------------------------------------
 
 def test_a_line_not_cut_is_returned_whole_and_not_kept_in_a_cycle():
     import facilitator.app.app  # noqa: F401  (makes the change)
@@ -142,42 +142,3 @@ def test_a_line_not_cut_is_returned_whole_and_not_kept_in_a_cycle():
     held = sys.getrefcount(whole)
     whole.divide([10])
     assert sys.getrefcount(whole) == held
-
-
-async def test_restyling_a_widget_keeps_one_hidden_node_per_part_and_follows_the_theme(tmp_path):
-    from textual.app import App
-    from textual.widgets import DataTable, Input
-
-    class Two(App):
-        def compose(self):
-            yield Input()
-            yield DataTable()
-
-    app = Two()
-    async with app.run_test() as pilot:
-        table = app.query_one(DataTable)
-        table.add_columns("a")
-        table.add_row("x")
-        await pilot.pause()
-        parts = dict(table.__dict__["_facilitator_parts"])
-        cursor = table._component_styles["datatable--cursor"]
-        background = table.get_component_styles("datatable--cursor").background
-        looks = set()
-        for _ in range(3):  # the focus moved back and forth: the table restyled each time
-            table.focus()
-            await pilot.pause()
-            focused = table.get_component_styles("datatable--cursor").background
-            drawn_focused = str(table.render_line(1))
-            app.query_one(Input).focus()
-            await pilot.pause()
-            looks.add((focused, table.get_component_styles("datatable--cursor").background))
-            # The cursor's row is drawn in the colours of the moment, not those of the last.
-            assert str(table.render_line(1)) != drawn_focused
-        ((focused, unfocused),) = looks
-        assert focused != unfocused
-        assert table.__dict__["_facilitator_parts"] == parts  # the same nodes
-        assert table._component_styles["datatable--cursor"] is cursor
-        # Another theme: the parts take its colours, and the table is drawn with them.
-        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
-        await pilot.pause()
-        assert table.get_component_styles("datatable--cursor").background != background
