@@ -84,15 +84,6 @@ class IdleCollector:
             return None
         rest = self.clock() - last_input
         gc = self.gc
-        if rest < self.IDLE:
-            # Keys all the time (or a script driving the app): what they left is collected
-            # once it has added up, as Python would, but only over what came since last time.
-            if gc.get_count()[2] < self.BUSY_YOUNG_COLLECTIONS:
-                return None
-            gc.collect()
-            gc.freeze()
-            self.collections += 1
-            return "new"
         if (rest >= self.RECLAIM_IDLE
                 and gc.get_freeze_count() - self._frozen_after_reclaim >= self.RECLAIM_GROWTH):
             gc.unfreeze()
@@ -103,8 +94,11 @@ class IdleCollector:
             self.reclaims += 1
             return "all"
         # Objects that outlived a young collection since the last full one: collected with the
-        # rest of the unfrozen (a few thousand, a few ms), then frozen.
-        if gc.get_count()[2] == 0:
+        # rest of the unfrozen (a few thousand, a few ms), then frozen. At a rest, as soon as
+        # there are any; under keys that never rest (or a script driving the app), once they
+        # have added up, as Python would, but only over what came since last time.
+        waiting = gc.get_count()[2]
+        if waiting < (1 if rest >= self.IDLE else self.BUSY_YOUNG_COLLECTIONS):
             return None
         gc.collect()
         gc.freeze()

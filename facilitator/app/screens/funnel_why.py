@@ -107,7 +107,7 @@ class WhyScreen(LocalizedScreen, Kept):
         selected = set(session.selected_ids())
         self.paths = {idea.id: (idea, steps, funnel.outcome(idea, steps, selected))
                       for idea, steps in funnel.idea_paths(session)}
-        self._outcomes: dict[str, Text] = {}
+        self._outcomes = {}
         self.query_one("#why-title", Static).update(t("why.title", region=session.lab.region))
         rounds = session.rounds()
         line = Text(no_wrap=True, overflow="ellipsis", end="")
