@@ -1,5 +1,5 @@
-"""The garbage collector kept off the coach's keys (facilitator/app/collector.py), and the
-change to Textual that stops drawing from leaving garbage only it can free.
+"""The garbage collector kept off the coach's keys (facilitator/app/collector.py), and the two
+changes to Textual that stop drawing and restyling from leaving garbage only it can free.
 
 A full collection over the objects of a session of 3,000 ideas took 100-290 ms and fell on
 whatever key set it off. What the coach must be able to count on: after the warm-up, Python
@@ -124,7 +124,7 @@ def test_the_real_collector_leaves_pythons_thresholds_as_they_were():
     assert gc.get_threshold() == before
 
 
-# -- the change to Textual ---------------------------------------------------------------------
+# -- the two changes to Textual -----------------------------------------------------------------
 
 def test_a_line_not_cut_is_returned_whole_and_not_kept_in_a_cycle():
     import facilitator.app.app  # noqa: F401  (makes the change)
@@ -142,3 +142,74 @@ def test_a_line_not_cut_is_returned_whole_and_not_kept_in_a_cycle():
     held = sys.getrefcount(whole)
     whole.divide([10])
     assert sys.getrefcount(whole) == held
+
+
+async def test_restyling_a_widget_keeps_one_hidden_node_per_part_and_follows_the_theme(tmp_path):
+    from textual.app import App
+    from textual.widgets import DataTable, Input
+
+    class Two(App):
+        def compose(self):
+            yield Input()
+            yield DataTable()
+
+    app = Two()
+    async with app.run_test() as pilot:
+        table = app.query_one(DataTable)
+        table.add_columns("a")
+        table.add_row("x")
+        await pilot.pause()
+        parts = dict(table.__dict__["_facilitator_parts"])
+        cursor = table._component_styles["datatable--cursor"]
+        background = table.get_component_styles("datatable--cursor").background
+        looks = set()
+        for _ in range(3):  # the focus moved back and forth: the table restyled each time
+            table.focus()
+            await pilot.pause()
+            focused = table.get_component_styles("datatable--cursor").background
+            drawn_focused = str(table.render_line(1))
+            app.query_one(Input).focus()
+            await pilot.pause()
+            looks.add((focused, table.get_component_styles("datatable--cursor").background))
+            # The cursor's row is drawn in the colours of the moment, not those of the last.
+            assert str(table.render_line(1)) != drawn_focused
+        ((focused, unfocused),) = looks
+        assert focused != unfocused
+        assert table.__dict__["_facilitator_parts"] == parts  # the same nodes
+        assert table._component_styles["datatable--cursor"] is cursor
+        # Another theme: the parts take its colours, and the table is drawn with them.
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert table.get_component_styles("datatable--cursor").background != background
+
+
+async def test_a_part_no_rule_matches_any_more_is_drawn_as_if_styled_anew():
+    """A radio button that was the selected one, no longer: its label's hidden node had the
+    highlight's background and no rule sets it any more. Kept as it was, the button still
+    showed the highlight (a kept dialog did, one built new did not)."""
+    from textual.app import App
+    from textual.widgets import RadioButton, RadioSet
+
+    class Choices(App):
+        def compose(self):
+            with RadioSet():
+                yield RadioButton("first", value=True)
+                yield RadioButton("second")
+                yield RadioButton("third")
+                yield RadioButton("fourth")
+
+    app = Choices()
+    async with app.run_test() as pilot:
+        first, second, third, fourth = app.query(RadioButton)
+        app.query_one(RadioSet).focus()
+        await pilot.pause()
+        label = lambda button: dict(button._component_styles["toggle--label"].base._rules)
+        assert label(first) != label(third)  # highlighted: the one selected
+        await pilot.press("down", "down")  # the highlight moved to the third
+        await pilot.pause()
+        assert "-selected" in third.classes and "-selected" not in first.classes
+        # The first and the second are styled as the fourth, which was never highlighted.
+        assert label(first) == label(second) == label(fourth) != label(third)
+        plain = fourth.get_component_rich_style("toggle--label")
+        assert first.get_component_rich_style("toggle--label") == plain
+        assert second.get_component_rich_style("toggle--label") == plain
