@@ -4,6 +4,7 @@ Sorong demo lab as the coach finds it at a coaching clinic; ``async def`` tests 
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 from datetime import date
 
@@ -28,11 +29,21 @@ def _default_language(monkeypatch):
 def _no_warm_up(request, monkeypatch):
     """The app builds the stages not shown yet in the background once the keys rest
     (FacilitatorApp.warm_up); a test's pauses would start it at random points, so only the tests
-    marked ``warm_up`` (tests/test_warm_up.py) let it run."""
+    marked ``warm_up`` (tests/test_warm_up.py) let it run.
+
+    Those tests time what the warm-up does between keys. The garbage the tests before them
+    left (apps, screens, frozen objects their apps let go at unmount) is collected before and
+    after each, so that no full collection of someone else's objects falls inside their timing.
+    """
     if request.node.get_closest_marker("warm_up") is None:
         from facilitator.app.app import FacilitatorApp
 
         monkeypatch.setattr(FacilitatorApp, "WARM_UP", False)
+        yield
+        return
+    gc.collect()
+    yield
+    gc.collect()
 
 
 def pytest_configure(config):
