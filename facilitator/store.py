@@ -35,7 +35,7 @@ import threading
 import time
 import zlib
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
@@ -619,30 +619,39 @@ class Store:
         """:meth:`snapshot` as the bytes of the file: the same JSON, from the pieces kept."""
         return b"".join(self.snapshot_pieces())
 
-    def snapshot_pieces(self) -> list[bytes]:
-        """:meth:`snapshot_bytes` in pieces, to be written one after the other. Each document's
-        JSON is the piece kept for it: nothing is copied, so writing a session of 7 MB takes
-        little more memory than the session already holds (joined, it took twice 7 MB more)."""
+    def snapshot_pieces(self, *, keep: bool = True) -> Iterator[bytes]:
+        """:meth:`snapshot_bytes` in pieces, to be written one after the other, under the
+        store's lock. Each document's JSON is the piece kept for it: nothing is copied, so
+        writing a session of 7 MB takes little more memory than the session already holds
+        (joined, it took twice 7 MB more). A document not encoded yet is encoded now, and its
+        piece kept for the next time unless ``keep`` is false: the last write, as the session
+        closes, would otherwise make the whole file's worth of pieces only to drop them."""
         with self._mutex:
             meta = _dumps({"app": "facilitator", "schema": SCHEMA_VERSION, "seq": self.seq,
                            "id": "meta"})
-            parts = [b'{"%s":{"1":%s}' % (META.encode(), meta)]
+            yield b'{"%s":{"1":%s}' % (META.encode(), meta)
             for name, docs in self.tables.items():
-                parts.append(b",%s:{" % _dumps(name))
+                yield b",%s:{" % _dumps(name)
+                kept = self._encoded.get(name, {})
                 for n, (rid, doc) in enumerate(docs.items(), start=1):
-                    parts.append(b'"%d":' % n if n == 1 else b',"%d":' % n)
-                    parts.append(self._encode(name, rid, doc))
-                parts.append(b"}")
-            parts.append(b"}")
-            self._unencoded = []
-            return parts
+                    yield b'"%d":' % n if n == 1 else b',"%d":' % n
+                    if keep:
+                        yield self._encode(name, rid, doc)
+                    else:
+                        cached = kept.get(rid)
+                        yield cached[1] if cached is not None and cached[0] is doc else _dumps(doc)
+                yield b"}"
+            yield b"}"
+            if keep:
+                self._unencoded = []
 
-    def compact(self) -> None:
-        """Fold the journal into the file (atomically, keeping the backup) and empty it."""
+    def compact(self, *, keep: bool = True) -> None:
+        """Fold the journal into the file (atomically, keeping the backup) and empty it;
+        ``keep``: see :meth:`snapshot_pieces`."""
         with self._mutex:
             if self.readonly:
                 raise ReadOnlyError(str(self.path), self.readonly_reason)
-            self._storage.write_bytes(self.snapshot_pieces())
+            self._storage.write_bytes(self.snapshot_pieces(keep=keep))
             # The file now holds every document in memory, the held ones included.
             self._unsaved.clear()
             self.unsaved_error = None
@@ -663,7 +672,8 @@ class Store:
         target = Path(path)
         if target.exists():
             raise StoreError("exists", path=str(target))
-        AtomicJSONStorage(target, backup=False).write_bytes(self.snapshot_pieces())
+        with self._mutex:
+            AtomicJSONStorage(target, backup=False).write_bytes(self.snapshot_pieces())
 
     def move_to(self, path: str | os.PathLike[str]) -> "Store":
         """Write the whole session as it is in memory (held changes included) to a new file
@@ -683,7 +693,7 @@ class Store:
                 if not self.readonly and (self._journal_entries or self._unsaved
                                           or sidecar(self.path, ".journal").exists()):
                     try:
-                        self.compact()
+                        self.compact(keep=False)
                     except StoreError:
                         pass  # the journal stays beside the file and is replayed on the next open
             finally:

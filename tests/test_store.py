@@ -617,3 +617,37 @@ def test_folding_the_journal_in_writes_tinydbs_json_without_holding_the_file_twi
         assert peak < size / 4
     finally:
         store.close()
+
+
+def test_closing_a_session_writes_it_without_making_its_whole_file_in_memory(tmp_path):
+    # Opened, a session's documents are not encoded yet (a few are, change after change). As it
+    # closes, the file is written one document after another, each piece dropped once written:
+    # the coach's laptop does not pay for a second copy of the file at the moment of quitting.
+    import tracemalloc
+
+    path = tmp_path / "big.json"
+    store = Store.create(path)
+    for n in range(40):
+        store.commit([("ideas", f"i{n}-{k}", {"id": f"i{n}-{k}", "title": f"ide {k} " + "x" * 400})
+                      for k in range(100)])
+    store.close()
+    size = path.stat().st_size
+    store = Store.open(path)
+    store.commit([("ideas", "i0-0", {"id": "i0-0", "title": "diubah 🌱"})])
+    expected = json.dumps(store.snapshot(), ensure_ascii=False, separators=(",", ":"))
+    tracemalloc.start()
+    try:
+        store.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert path.read_bytes() == expected.encode("utf-8")
+    assert size > 1_500_000
+    assert peak < size / 4
+    # Open again, it is whole.
+    store = Store.open(path)
+    try:
+        assert store.tables["ideas"]["i0-0"]["title"] == "diubah 🌱"
+        assert len(store.tables["ideas"]) == 4000
+    finally:
+        store.close()
