@@ -32,7 +32,7 @@ from facilitator import i18n
 from facilitator.app.collector import IdleCollector
 from facilitator.app.commands import AppCommands
 from facilitator.app.screens.base import LocalizedScreen, StageScreen, localize_bindings
-from facilitator.app.screens.dialog import DialogKeeper, draw_now as _draw_now
+from facilitator.app.screens.dialog import DialogKeeper, draw_now as _draw_now, lay_out_now
 from facilitator.app.themes import register_themes, theme_label
 from facilitator.core.errors import FacilitatorError, ReadOnlyError
 from facilitator.core.records import STAGES, AuditEntry
@@ -775,7 +775,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
                 return False
             if screen is self.screen or not screen.is_attached:
                 return True
-            screen._refresh_layout(self.size)
+            lay_out_now(screen, self.size)
         if not draw:
             return True
         for widget, (region, clip) in list(screen._compositor.visible_widgets.items()):

@@ -117,6 +117,13 @@ def draw_now(screen: Screen) -> None:
     screen._on_timer_update()
 
 
+def lay_out_now(screen: Screen, size: Any) -> None:
+    """Lay ``screen`` out now, as its update timer would: that one also marks the layout done,
+    or the next drawing (the dialog shown, just after) would lay it all out a second time."""
+    screen._refresh_layout(size)
+    screen._layout_required = False
+
+
 class TintedScreen(RichVisual):
     """The screen under a dialog, dimmed, as Textual draws it, but drawn once while that screen
     stays the same: drawing every widget of a stage again (7-10 ms) is much of the time a
@@ -181,7 +188,7 @@ class Kept(Screen):
         # Laid out again, now, while not shown (so not drawn as well), only if what it took
         # over may change its layout (a longer title, another list): that takes 10-15 ms.
         if any(widget._layout_required for widget in self.walk_children()):
-            self._refresh_layout(self.app.size)
+            lay_out_now(self, self.app.size)
             self.laid_out()
 
     _focus_chosen = False
