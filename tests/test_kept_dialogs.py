@@ -363,3 +363,22 @@ async def test_a_choice_of_unit_opened_again_lists_every_unit_from_the_current_o
         assert again.query_one("#pick-query", Input).value == ""
         assert listing.option_count == everything
         await assert_as_if_built_new(pilot, "ctrl+o")
+
+
+async def test_the_stage_under_a_dialog_is_dimmed_as_textual_dims_it(tmp_path, demo):
+    # The dimming is worked out once per pair of colours, not once per piece of text: the same
+    # pieces, in the same styles, as Textual's own.
+    from textual.color import Color
+    from textual.renderables.background_screen import BackgroundScreen
+
+    from facilitator.app.screens.dialog import _Dimmed
+
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await stage(pilot, "2")
+        pieces = list(app.console.render(screen._compositor, app.console.options))
+        assert len({(p.style.color, p.style.bgcolor) for p in pieces if p.style}) > 3
+        for color in (Color(0, 0, 0, 0.6), Color(255, 255, 255, 0.3), Color(10, 20, 30, 0)):
+            ours = list(_Dimmed.process_segments(pieces, color))
+            assert ours == list(BackgroundScreen.process_segments(pieces, color))
+            assert len(ours) == len(pieces)
