@@ -95,17 +95,18 @@ LABELS = {
     "warm_up_key": "arrows while stages build unseen",
 }
 DIALOGS = (("1", "d"), ("1", "a"), ("1", "i"), ("2", "e"), ("4", "n"), ("5", "s"), ("5", "e"),
-           ("5", "m"), *((number, "question_mark") for number in "12345"))
+           ("5", "m"), ("3", "ctrl+s"), *((number, "question_mark") for number in "12345"))
 """A stage's number and a key that opens a dialog there: the lab's details, a new unit, the
 import, an idea's details, a new commitment, the showcase,
-the export and merge dialogs, and every stage's keys. Each is opened twice. A dialog the app
+the export and merge dialogs, save as, and every stage's keys. Each is opened twice. A dialog the app
 keeps once built (see screens/dialog.py) is refilled; the others are built anew each time (the
 import, among those measured here)."""
 DESIGN_SCREENS = (("rubric", "a"), ("rubric", "e"), ("rubric", "delete"), ("rounds", "n"),
-                  ("rounds", "w"), ("plans", "e"))
+                  ("rounds", "w"), ("ideas", "s"), ("plans", "e"))
 """A tab of the Design stage and a key that opens a dialog or screen there: a new criterion,
 the criterion under the cursor, the question before removing it, a new round, the why-report,
-the plan editor. Each is opened twice."""
+the list of likely duplicates (timed to the list, which comes after the search; the key shows
+a notice at once), the plan editor. Each is opened twice."""
 PLAN_SCREENS = (("steps", "a"), ("steps", "e"), ("steps", "delete"), ("notes", "c"))
 """A tab of the plan editor and a key that opens a dialog there: a new step, the step under
 the cursor, the question before removing it, a new note. Each is opened twice."""
