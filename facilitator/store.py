@@ -165,6 +165,12 @@ def _write_file(path: Path, payload: bytes | Iterable[bytes]) -> None:
         except OSError:
             pass
         raise
+    finally:
+        # Pieces that come from a generator holding the store's lock (Store.snapshot_pieces):
+        # a write that failed half-way lets go of it now, not when the error is forgotten.
+        close = getattr(payload, "close", None)
+        if close is not None:
+            close()
 
 
 class AtomicJSONStorage(Storage):

@@ -651,3 +651,56 @@ def test_closing_a_session_writes_it_without_making_its_whole_file_in_memory(tmp
         assert len(store.tables["ideas"]) == 4000
     finally:
         store.close()
+
+
+def test_a_write_that_fails_half_way_lets_go_of_the_store(tmp_path, monkeypatch):
+    # The file is written from pieces made under the store's lock. The disk fills half-way:
+    # the error reaches the app (which keeps it to show), and the lock must not stay taken
+    # with it, or the next change from another thread would wait for ever.
+    import builtins
+    import errno
+    import threading
+
+    import facilitator.store as store_module
+
+    store = Store.create(tmp_path / "lab.json")
+    store.commit([("ideas", f"i{n}", {"id": f"i{n}", "title": f"ide {n}"}) for n in range(50)])
+
+    class FillsUp:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def writelines(self, pieces):
+            for n, piece in enumerate(pieces):
+                if n == 5:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                self.handle.write(piece)
+
+    real_open = builtins.open
+    monkeypatch.setattr(store_module, "open",
+                        lambda path, mode="r", *a, **k: FillsUp(real_open(path, mode, *a, **k))
+                        if str(path).endswith(".tmp") else real_open(path, mode, *a, **k),
+                        raising=False)
+    with pytest.raises(StoreError) as caught:
+        store.compact()
+    assert caught.value.code == "disk_full"
+    taken: list[bool] = []
+
+    def take_and_give_back() -> None:
+        taken.append(store._mutex.acquire(timeout=2))
+        if taken[-1]:
+            store._mutex.release()
+
+    other = threading.Thread(target=take_and_give_back)
+    other.start()
+    other.join()
+    assert taken == [True]
+    monkeypatch.undo()
+    store.close()
+    assert peek(store.path)["ideas"]["i49"]["title"] == "ide 49"  # whole once the disk has room

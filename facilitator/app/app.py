@@ -815,10 +815,10 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             # The app quit (by its own exit, or taken down as a test's run ends: Textual's
             # shutdown stops it running without asking it to exit) while a screen built in
             # the background (a stage, a dialog) was mounting: Textual takes it down
-            # mid-mount, and a widget of it may then miss a child already gone (a tab bar its tabs, a select its label), even once the
-            # warm-up has moved on from it. Nothing the coach sees or made is involved (every
-            # change is on disk, the screen was never shown): the app goes on quitting,
-            # quietly.
+            # mid-mount, and a widget of it may then miss a child already gone (a tab bar
+            # its tabs, a select its label), even once the warm-up has moved on from it.
+            # Nothing the coach sees or made is involved (every change is on disk, the screen
+            # was never shown): the app goes on quitting, quietly.
             return
         super()._handle_exception(error)
 
