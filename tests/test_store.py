@@ -586,28 +586,38 @@ def test_the_store_always_holds_every_confirmed_change(steps):
         assert {k: v for k, v in peek(store.path).items() if v} == expected
 
 
+def _fill_with_big_ideas(store: Store, title: str) -> None:
+    """4,000 ideas of some 400 characters each: a session file of about 2 MB."""
+    for n in range(40):
+        store.commit([("ideas", f"i{n}-{k}",
+                       {"id": f"i{n}-{k}", "title": f"{title} {k} " + "x" * 400})
+                      for k in range(100)])
+
+
+def _peak_memory_of(action) -> int:
+    """The most memory Python held while ``action()`` ran, above what it held before (bytes)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_folding_the_journal_in_writes_tinydbs_json_without_holding_the_file_twice(tmp_path):
     # A big session (here ~2 MB) is written from the pieces kept per document, one after the
     # other: the file is the same JSON TinyDB writes, and writing it takes far less memory than
     # the file's size (joined first, it took twice that size).
-    import tracemalloc
-
     store = Store.create(tmp_path / "big.json")
     try:
-        for n in range(40):
-            store.commit([("ideas", f"i{n}-{k}",
-                           {"id": f"i{n}-{k}", "title": f"ide ke-{k} 🌱 " + "x" * 400})
-                          for k in range(100)])
+        _fill_with_big_ideas(store, "ide ke- 🌱")
         store.commit([("plans", "p1", {"id": "p1", "note": "é"})])
         store.compact()  # every document's piece is made and kept
         store.commit([("ideas", "i0-0", {"id": "i0-0", "title": "diubah"})])
         size = len(store.snapshot_bytes())
-        tracemalloc.start()
-        try:
-            store.compact()
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+        peak = _peak_memory_of(store.compact)
         written = store.path.read_bytes()
         assert written == json.dumps(store.snapshot(), ensure_ascii=False,
                                      separators=(",", ":")).encode("utf-8")
@@ -623,24 +633,15 @@ def test_closing_a_session_writes_it_without_making_its_whole_file_in_memory(tmp
     # Opened, a session's documents are not encoded yet (a few are, change after change). As it
     # closes, the file is written one document after another, each piece dropped once written:
     # the coach's laptop does not pay for a second copy of the file at the moment of quitting.
-    import tracemalloc
-
     path = tmp_path / "big.json"
     store = Store.create(path)
-    for n in range(40):
-        store.commit([("ideas", f"i{n}-{k}", {"id": f"i{n}-{k}", "title": f"ide {k} " + "x" * 400})
-                      for k in range(100)])
+    _fill_with_big_ideas(store, "ide")
     store.close()
     size = path.stat().st_size
     store = Store.open(path)
     store.commit([("ideas", "i0-0", {"id": "i0-0", "title": "diubah 🌱"})])
     expected = json.dumps(store.snapshot(), ensure_ascii=False, separators=(",", ":"))
-    tracemalloc.start()
-    try:
-        store.close()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak = _peak_memory_of(store.close)
     assert path.read_bytes() == expected.encode("utf-8")
     assert size > 1_500_000
     assert peak < size / 4
