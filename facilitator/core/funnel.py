@@ -14,7 +14,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any, Iterable
+from time import perf_counter
+from typing import Any, Generator, Iterable, Iterator
 
 from facilitator.core.errors import RuleError
 from facilitator.core.records import (
@@ -413,14 +414,42 @@ def suggest_duplicates(session: Session | None, threshold: float | None = None,
     of shared words; and the character ratio is computed only where cheap upper bounds on it
     (the lengths, the letters in common, the longest common subsequence) let it reach the
     threshold, and only as far as needed to decide (see :class:`_Titles`).
+
+    This runs the whole search at once; :func:`duplicate_search` is the same search a slice at a
+    time, for an app that must keep answering keys meanwhile.
+    """
+    return finish(duplicate_search(session, threshold, ideas))
+
+
+SEARCH_SLICE = 0.004
+"""Seconds :func:`duplicate_search` works before it pauses (yields)."""
+
+
+def finish(search: Iterator[None]) -> Any:
+    """Run a search made of slices (a generator such as :func:`duplicate_search`) to its end;
+    what it returns."""
+    while True:
+        try:
+            next(search)
+        except StopIteration as done:
+            return done.value
+
+
+def duplicate_search(session: Session | None, threshold: float | None = None,
+                     ideas: list[Idea] | None = None) -> Generator[None, None, list[list[str]]]:
+    """:func:`suggest_duplicates` a slice at a time: a generator that yields (pauses) after some
+    :data:`SEARCH_SLICE` seconds of work, and returns the groups (see :func:`finish`). Between
+    two slices it holds its own copy of the list of ideas, so the session may change meanwhile:
+    the groups are those of the ideas it started with.
     """
     from facilitator.core.text import SIMILAR
 
     threshold = SIMILAR if threshold is None else threshold
-    ideas = list(ideas) if ideas is not None else session.ideas()  # type: ignore[union-attr]
-    titles = _Titles([idea.title for idea in ideas], threshold)
+    ideas = list(ideas if ideas is not None else session.ideas())  # type: ignore[union-attr]
+    titles = _Titles(threshold)
+    yield from titles.fold([idea.title for idea in ideas])
     sizes, commons, lengths, letters = titles.sizes, titles.commons, titles.lengths, titles.letters
-    guards, shift, fold = titles.guards, titles.field - 1, titles.fold
+    guards, shift, fold = titles.guards, titles.field - 1, titles.fold_mask
     word_rows, word_row = titles.word_rows, titles.word_row
     by_word: dict[str, list[int]] = defaultdict(list)
     group = list(range(len(ideas)))
@@ -435,7 +464,11 @@ def suggest_duplicates(session: Session | None, threshold: float | None = None,
         members[small] = []
         return large
 
+    pause = perf_counter() + SEARCH_SLICE
     for b, rare in enumerate(titles.rare):
+        if not b & 15 and perf_counter() >= pause:
+            yield
+            pause = perf_counter() + SEARCH_SLICE
         # The earlier titles that share a rare word with this one, with how many they share:
         # each pair is met once, from its later idea, and rated as similarity(earlier, later)
         # like the one-by-one scan did.
@@ -507,34 +540,77 @@ class _Titles:
     """difflib's autojunk applies to a second sequence of this length or more: those pairs are
     left to difflib itself."""
 
-    def __init__(self, titles: list[str], threshold: float) -> None:
-        from facilitator.core.text import normal
+    CHUNK = 256
+    """Titles :meth:`fold` takes in one go before it checks the time."""
 
+    def __init__(self, threshold: float) -> None:
         self.threshold = threshold
-        folded: dict[str, str] = {}
-        self.norms = [folded[t] if t in folded else folded.setdefault(t, normal(t))
-                      for t in titles]
-        unique = set(self.norms)
-        split = {n: set(n.split()) for n in unique}
-        counts = Counter(chain.from_iterable(map(split.__getitem__, self.norms)))
-        common = {w: 1 << k for k, w in enumerate(w for w in counts if counts[w] > COMMON_WORD)}
-        rare = {n: [w for w in ws if w not in common] for n, ws in split.items()}
-        commons = {n: sum(common.get(w, 0) for w in ws) for n, ws in split.items()}
-        self.rare = [rare[n] for n in self.norms]
-        self.commons = [commons[n] for n in self.norms]
-        self.sizes = [len(split[n]) for n in self.norms]
-        self.lengths = [len(n) for n in self.norms]
-        self.field = max(self.lengths, default=0).bit_length() + 1
-        self.fold = (1 << self.field) - 1
-        letter: dict[str, int] = {}
-        for char in set().union(*unique):
-            letter[char] = 1 << (self.field * len(letter))
-        packed = {n: sum(map(letter.__getitem__, n)) for n in unique}
-        self.letters = [packed[n] for n in self.norms]
-        self.guards = sum(letter.values()) << (self.field - 1)
         self._word_rows: dict[int, dict[int, list[bool]]] = {}
         self._masks_of = -1
         self._masks: dict[str, int] = {}
+
+    def fold(self, titles: list[str]) -> Iterator[None]:
+        """Fold ``titles`` and work out what bounds their similarity; a generator that yields
+        (pauses) after some :data:`SEARCH_SLICE` seconds of work."""
+        from facilitator.core.text import normal
+
+        pause = perf_counter() + SEARCH_SLICE
+
+        def chunks(items: list[Any]) -> Iterator[list[Any]]:
+            nonlocal pause
+            for start in range(0, len(items), self.CHUNK):
+                if perf_counter() >= pause:
+                    yield []  # the caller passes this on as a pause
+                    pause = perf_counter() + SEARCH_SLICE
+                yield items[start:start + self.CHUNK]
+
+        folded: dict[str, str] = {}
+        self.norms = norms = []
+        for chunk in chunks(titles):
+            if not chunk:
+                yield
+            norms += [folded[t] if t in folded else folded.setdefault(t, normal(t))
+                      for t in chunk]
+        unique = list(dict.fromkeys(norms))
+        split: dict[str, set[str]] = {}
+        counts: Counter[str] = Counter()
+        for chunk in chunks(unique):
+            if not chunk:
+                yield
+            for n in chunk:
+                split[n] = set(n.split())
+        for chunk in chunks(norms):  # a word counts once per idea, the same title twice too
+            if not chunk:
+                yield
+            counts.update(chain.from_iterable(map(split.__getitem__, chunk)))
+        common = {w: 1 << k for k, w in enumerate(w for w in counts if counts[w] > COMMON_WORD)}
+        rare: dict[str, list[str]] = {}
+        commons: dict[str, int] = {}
+        for chunk in chunks(unique):
+            if not chunk:
+                yield
+            for n in chunk:
+                words = split[n]
+                rare[n] = [w for w in words if w not in common]
+                commons[n] = sum(common.get(w, 0) for w in words)
+        self.rare = [rare[n] for n in norms]
+        self.commons = [commons[n] for n in norms]
+        self.sizes = [len(split[n]) for n in norms]
+        self.lengths = [len(n) for n in norms]
+        del rare, commons, split
+        self.field = max(self.lengths, default=0).bit_length() + 1
+        self.fold_mask = (1 << self.field) - 1
+        letter: dict[str, int] = {}
+        for char in set().union(*unique):
+            letter[char] = 1 << (self.field * len(letter))
+        packed: dict[str, int] = {}
+        for chunk in chunks(unique):
+            if not chunk:
+                yield
+            for n in chunk:
+                packed[n] = sum(map(letter.__getitem__, n))
+        self.letters = [packed[n] for n in norms]
+        self.guards = sum(letter.values()) << (self.field - 1)
 
     def word_rows(self, size_b: int) -> dict[int, list[bool]]:
         """The rows of :meth:`word_row` made so far for a title of ``size_b`` words, by the
