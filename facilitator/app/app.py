@@ -31,6 +31,7 @@ from textual.screen import Screen
 from facilitator import i18n
 from facilitator.app.collector import IdleCollector
 from facilitator.app.commands import AppCommands
+from facilitator.app.duplicates import DuplicateFinder
 from facilitator.app.screens.base import LocalizedScreen, StageScreen, localize_bindings
 from facilitator.app.screens.dialog import DialogKeeper, draw_now as _draw_now, lay_out_now
 from facilitator.app.themes import register_themes, theme_label
@@ -180,6 +181,7 @@ def make_stage_screen(stage: str) -> StageScreen:
 
 
 WARM_UP_GROUP = "warm-up"
+DUPLICATES_GROUP = "duplicates-ahead"
 
 
 def _stage_modules() -> list[str]:
@@ -355,6 +357,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self._unsaved_notice: Notification | None = None
         self._quit_armed = False
         self.dialogs = DialogKeeper(self)
+        self.duplicates = DuplicateFinder(self)
         """The dialogs built once and kept, to be refilled and shown again."""
         for stage in STAGES:
             self.add_mode(stage, partial(self._make_stage_screen, stage))
@@ -472,6 +475,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
     async def attach_session(self, session: Any, *, owned: bool) -> None:
         """Show ``session``; ``owned``: the app opened it, so the app closes it when done."""
         self.workers.cancel_group(self, WARM_UP_GROUP)
+        self.workers.cancel_group(self, DUPLICATES_GROUP)
         if self._froze:
             # The screens about to be dropped were frozen with the session they showed: back
             # under the collector, or they would stay in memory for good.
@@ -483,6 +487,7 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         if self.session is not None and self.session is not session:
             self._close_owned()
         self.dialogs.drop()
+        self.duplicates.forget()
         self._adopt(session, owned)
         # The stage screens shown so far belong to the previous session: drop them.
         for stage in STAGES:
@@ -570,6 +575,11 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             return
         self._show_save_state()
         await self._session_redrawn()
+        if self.WARM_UP and not self._warming_up:  # (the warm-up searches last)
+            # The ideas may have changed: their likely duplicates are found again in the next
+            # pause (nothing to do if their titles did not change).
+            self.run_worker(self.duplicates.ahead(), name="duplicates", group=DUPLICATES_GROUP,
+                            exclusive=True, exit_on_error=False)
 
     async def _session_redrawn(self) -> None:
         self.data_version += 1
@@ -747,6 +757,9 @@ class FacilitatorApp(App[None], inherit_bindings=False):
             if (await self.dialogs.prebuild(dialog)
                     and not await self._draw_off_screen(dialog)):
                 return
+        # The likely duplicates among the ideas, so that their list (Design, s) opens at once.
+        if not await self.duplicates.ahead():
+            return
         if not await self._quiet():
             return
         # What the screens hold lives as long as the session: frozen, the garbage collector
@@ -794,6 +807,11 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         with self.dialogs.capturing() as dialogs:
             if isinstance(self.screen, StageScreen):
                 self.action_show_keys()
+            if self.session is not None:
+                # Save as (ctrl+s): the way out of a full disk should open at once too.
+                from facilitator.app.screens.save_as import SaveAsDialog
+
+                self.push_screen(SaveAsDialog(self.session.path, self.session.unsaved))
             for stage in STAGES:
                 stack = self._screen_stacks.get(stage)
                 if stack and isinstance(stack[0], StageScreen) and stack[0].body_filled:

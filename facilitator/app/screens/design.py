@@ -172,6 +172,7 @@ class DesignScreen(StageScreen):
         from facilitator.app.screens.funnel_rounds import RoundDialog
         from facilitator.app.screens.funnel_rubric import CriterionDialog
         from facilitator.app.screens.funnel_why import WhyScreen
+        from facilitator.app.screens.merge_ideas import SuggestionsDialog
         from facilitator.app.screens.plan_dialogs import PlanConfirmDialog, StepDialog
         from facilitator.app.screens.plan_editor import PlanEditorScreen
 
@@ -190,6 +191,8 @@ class DesignScreen(StageScreen):
         self.app.push_screen(PlanConfirmDialog("", ""))
         # The why-report, its paths read (again on opening only if the session changed).
         self.app.push_screen(WhyScreen(self.session))
+        # The list of likely duplicates (a thousand groups at 3,000 ideas), empty until shown.
+        self.app.push_screen(SuggestionsDialog([], set()))
 
     def _panel(self, tab: str) -> DesignPanel:
         return self.query_one(f"#panel-{tab}", DesignPanel)

@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from facilitator.app.screens.dialog import retext, text_label
 from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, ConfirmDialog, Dialog
 from facilitator.app.screens.funnel_panel import DesignPanel, Line
 from facilitator.app.widgets.tables import Column, RecordTable
@@ -152,15 +153,19 @@ class IdeasPanel(DesignPanel):
         self.app.push_screen(MergeIdeasDialog(ideas, {u.id: u.name for u in session.units()}), done)
 
     def action_suggest(self) -> None:
+        # Found ahead, in the pauses (see app/duplicates.py): the list opens at once. If the
+        # ideas changed since, the search is finished first, a slice at a time.
+        groups = self.app.duplicates.ready()  # type: ignore[attr-defined]
+        if groups is not None:
+            self._show_suggestions(groups)
+            return
         self.notify(t("design.ideas.finding"), timeout=2, markup=False)
-        self._find_duplicates(list(self.session.ideas()))
+        self._find_duplicates()
 
-    @work(thread=True, exclusive=True, group="duplicates")
-    def _find_duplicates(self, ideas: list[Idea]) -> None:
-        # Comparing titles takes a moment at thousands of ideas: off the screen's thread, on a
-        # list taken on it (the records are not changed in place, only replaced).
-        groups = funnel.suggest_duplicates(None, ideas=ideas)
-        self.app.call_from_thread(self._show_suggestions, groups)
+    @work(exclusive=True, group="duplicates")
+    async def _find_duplicates(self) -> None:
+        groups = await self.app.duplicates.now()  # type: ignore[attr-defined]
+        self._show_suggestions(groups)
 
     def _show_suggestions(self, groups: list[list[str]]) -> None:
         dismissed = self.design.dismissed_duplicates
@@ -270,15 +275,30 @@ class MergeIdeasDialog(Dialog):
         self.dismiss(None)
 
 
+SUGGESTION_COLUMNS = (
+    Column("ideas", "design.col.group_size", width=4, align="right"),
+    Column("titles", "design.col.group_titles", flex=1, min_width=20),
+)
+
+DETAIL_LINES = 6
+"""Titles of the highlighted group shown under the list; more are counted."""
+
+
 class SuggestionsDialog(Dialog):
-    """Groups of ideas with similar titles; Enter opens the merge of a group, x sets it aside."""
+    """Groups of ideas with similar titles, one line each, and the titles of the highlighted
+    one below; Enter opens the merge of a group, x sets it aside.
+
+    A line per group in a table (drawn only where shown) keeps a list of a thousand groups,
+    as 3,000 ideas can give, quick to open; it is kept once built and refilled."""
 
     DEFAULT_CSS = "SuggestionsDialog {" + DIALOG_CSS + """
         .dialog-box { width: 90; }
-        #suggestions { height: auto; max-height: 14; }
+        #suggestions { height: auto; max-height: 12; }
+        #suggestion-detail { height: auto; padding: 0 1; border-top: solid $primary; }
         .dialog-note { color: $text-muted; }
     }"""
     AUTO_FOCUS = "#suggestions"
+    KEEP = True
 
     BINDINGS = [Binding("x", "skip", "Not duplicates", id="design.not_duplicates")]
 
@@ -290,33 +310,71 @@ class SuggestionsDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(Content(t("design.ideas.suggest_title", count=len(self.groups))),
-                        classes="dialog-title")
-            yield OptionList(*(self._option(n, g) for n, g in enumerate(self.groups)),
-                             id="suggestions")
+            yield text_label(self._title(), id="suggestions-title", classes="dialog-title")
+            yield RecordTable(SUGGESTION_COLUMNS, id="suggestions")
+            yield Static(id="suggestion-detail")
             yield Label(Content(t("design.ideas.suggest_hint")), classes="dialog-note")
 
-    @staticmethod
-    def _option(n: int, group: list[Idea]) -> Option:
-        text = Text()
-        for k, idea in enumerate(group):
-            if k:
-                text.append("\n  ⇄ ", style="bold")
-            text.append(idea.title)
-        return Option(text, id=str(n))
+    def on_mount(self) -> None:
+        self._fill()
 
-    @on(OptionList.OptionSelected, "#suggestions")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss([i.id for i in self.groups[int(event.option.id or 0)]])
+    def take_over(self, fresh: "SuggestionsDialog") -> None:
+        self.groups, self.dismissed = fresh.groups, fresh.dismissed
+        retext(self.query_one("#suggestions-title", Label), self._title())
+        self._fill()
+        self.focus_on_show(self.query_one("#suggestions", RecordTable))
+
+    def _title(self) -> str:
+        return t("design.ideas.suggest_title", count=integer(len(self.groups)))
+
+    def _fill(self) -> None:
+        table = self.query_one("#suggestions", RecordTable)
+        table.set_rows((str(n), (integer(len(group)), " ⇄ ".join(i.title for i in group)))
+                       for n, group in enumerate(self.groups))
+        if self.groups:
+            table.move_cursor(row=0, animate=False)
+        self._show_detail()
+
+    def _group(self) -> list[Idea] | None:
+        key = self.query_one("#suggestions", RecordTable).cursor_key
+        return self.groups[int(key)] if key is not None else None
+
+    def _show_detail(self) -> None:
+        group = self._group() or []
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for k, idea in enumerate(group[:DETAIL_LINES]):
+            text.append("\n" if k else "")
+            text.append("⇄ " if k else "• ", style="bold")
+            text.append(idea.title)
+        if len(group) > DETAIL_LINES:
+            text.append("\n" + t("design.ideas.suggest_more",
+                                 count=integer(len(group) - DETAIL_LINES)), style="dim")
+        self.query_one("#suggestion-detail", Static).update(text)
+
+    @on(DataTable.RowHighlighted, "#suggestions")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#suggestions")
+    def _chosen(self) -> None:
+        group = self._group()
+        if group is not None:
+            self.dismiss([i.id for i in group])
 
     def action_skip(self) -> None:
-        options = self.query_one("#suggestions", OptionList)
-        index = options.highlighted
-        if index is None:
+        table = self.query_one("#suggestions", RecordTable)
+        group = self._group()
+        if group is None:
             return
-        option = options.get_option_at_index(index)
-        group = self.groups[int(option.id or 0)]
         self.dismissed.add(frozenset(i.id for i in group))
-        options.remove_option_at_index(index)
-        if not options.option_count:
+        key, row = table.cursor_key, table.cursor_row
+        keys = [k for k in table.row_keys if k != key]
+        if not keys:
             self.dismiss(None)
+            return
+        table.set_rows((k, (integer(len(self.groups[int(k)])),
+                            " ⇄ ".join(i.title for i in self.groups[int(k)]))) for k in keys)
+        table.move_cursor(row=min(row, len(keys) - 1), animate=False)
+        retext(self.query_one("#suggestions-title", Label),
+               t("design.ideas.suggest_title", count=integer(len(keys))))
+        self._show_detail()
