@@ -24,11 +24,14 @@ from facilitator.app.screens.drumup_form import Field, FormDialog
 from facilitator.app.screens.export_dialog import ExportDialog
 from facilitator.app.screens.help import KeysDialog
 from facilitator.app.screens.merge_dialog import MergeDialog
+from facilitator.app.screens.save_as import SaveAsDialog
 from facilitator.core.records import Idea, Unit
 from facilitator.core.session import Session
+from facilitator.i18n import t
 from facilitator.settings import Settings
 
-from pilot_keys import as_if_built_new, assert_as_if_built_new, close, open_dialog, picture, settle
+from pilot_keys import (as_if_built_new, assert_as_if_built_new, close, open_dialog, picture,
+                        settle, shown)
 
 SIZE = (100, 30)
 
@@ -382,3 +385,35 @@ async def test_the_stage_under_a_dialog_is_dimmed_as_textual_dims_it(tmp_path, d
             ours = list(_Dimmed.process_segments(pieces, color))
             assert ours == list(BackgroundScreen.process_segments(pieces, color))
             assert len(ours) == len(pieces)
+
+
+async def test_save_as_opened_again_offers_a_free_name_and_no_old_error(tmp_path, demo):
+    app = make_app(tmp_path, demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await stage(pilot, "1")
+        first = await open_dialog(pilot, "ctrl+s")
+        assert isinstance(first, SaveAsDialog)
+        offered = first.query_one("#save-as-path", Input).value
+        assert offered.endswith("sorong-2.json")
+        await pilot.press("ctrl+u")  # the path emptied, then asked to save: an error
+        await pilot.press("enter")
+        await settle(pilot)
+        error = first.query_one("#save-as-error", Label)
+        assert shown(error) == t("hardening.save_as.path_required")
+        await close(pilot)
+        # Meanwhile a copy took the name it offered.
+        Path(offered).write_text("{}", encoding="utf-8")
+        again = await open_dialog(pilot, "ctrl+s")
+        assert again is first
+        assert again.query_one("#save-as-path", Input).value.endswith("sorong-3.json")
+        assert shown(again.query_one("#save-as-error", Label)) == ""
+        assert app.focused is again.query_one("#save-as-path", Input)
+        await assert_as_if_built_new(pilot, "ctrl+s")
+        # Saved there from the kept dialog, the session goes on in the new file.
+        again = await open_dialog(pilot, "ctrl+s")
+        await pilot.press("enter")
+        for _ in range(50):
+            if app.screen is not again:
+                break
+            await pilot.pause(0.05)
+        assert demo.path.name == "sorong-3.json" and demo.path.exists()
