@@ -127,6 +127,35 @@ def _dumps(data: Any) -> bytes:
         return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
+LONG_LIST = 64
+"""A list at a document's top level longer than this is encoded an item at a time by
+:func:`_dump_pieces`."""
+
+
+def _dump_pieces(doc: Any) -> Iterator[bytes]:
+    """:func:`_dumps` of a document in pieces, the same bytes joined: a long list at its top
+    level (an audit entry's changes: 7,000 scores added at once make 2 MB) an item at a time,
+    so that writing it does not hold its whole text, twice (as text, then as bytes)."""
+    if not (isinstance(doc, dict) and all(type(key) is str for key in doc)
+            and any(type(value) is list and len(value) > LONG_LIST for value in doc.values())):
+        yield _dumps(doc)
+        return
+    opening = b"{"
+    for key, value in doc.items():
+        yield opening + _dumps(key) + b":"
+        opening = b","
+        if type(value) is list and len(value) > LONG_LIST:
+            yield b"["
+            comma = b""
+            for item in value:
+                yield comma + _dumps(item)
+                comma = b","
+            yield b"]"
+        else:
+            yield _dumps(value)
+    yield b"}"
+
+
 def _disk_error(exc: OSError, path: Path) -> StoreError:
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return StoreError("disk_full", path=str(path))
@@ -645,7 +674,10 @@ class Store:
                         yield self._encode(name, rid, doc)
                     else:
                         cached = kept.get(rid)
-                        yield cached[1] if cached is not None and cached[0] is doc else _dumps(doc)
+                        if cached is not None and cached[0] is doc:
+                            yield cached[1]
+                        else:
+                            yield from _dump_pieces(doc)
                 yield b"}"
             yield b"}"
             if keep:

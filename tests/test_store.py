@@ -654,6 +654,53 @@ def test_closing_a_session_writes_it_without_making_its_whole_file_in_memory(tmp
         store.close()
 
 
+def test_closing_writes_one_huge_document_without_holding_its_text(tmp_path):
+    # One change that added thousands of records at once (an import, a sheet of scores) is one
+    # audit entry holding them all: 2 MB at 7,000 scores. As the session closes, that entry is
+    # written a record at a time, not as one 2 MB text turned into 2 MB of bytes.
+    path = tmp_path / "huge.json"
+    store = Store.create(path)
+    changes = [["scores", f"s{n}", None, {"id": f"s{n}", "value": n % 5, "rater": "Juri 🌱",
+                                          "note": "[bold]x[/bold] " + "y" * 200}]
+               for n in range(7000)]
+    store.commit([("audit", "a1", {"id": "a1", "action": "scores.add", "changes": changes,
+                                   "undoes": ""})])
+    store.commit([("ideas", f"i{n}", {"id": f"i{n}", "title": "ide"}) for n in range(200)])
+    store.close()
+    store = Store.open(path)
+    store.commit([("plans", "p1", {"id": "p1", "note": "é"})])
+    # Made ready a few at a time, change after change: the entry's JSON is not made yet.
+    assert "a1" not in store._encoded.get("audit", {})
+    entry = store.tables["audit"]["a1"]
+    entry_size = len(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
+    expected = json.dumps(store.snapshot(), ensure_ascii=False, separators=(",", ":"))
+    peak = _peak_memory_of(store.close)
+    assert path.read_bytes() == expected.encode("utf-8")
+    assert entry_size > 1_500_000
+    assert peak < entry_size / 4
+
+
+def test_a_document_in_pieces_is_the_same_json_joined():
+    from facilitator.store import LONG_LIST, _dump_pieces, _dumps
+
+    docs = [
+        {},
+        {"id": "x", "changes": []},
+        {"id": "x", "changes": list(range(LONG_LIST + 1)), "after": {"a": [1, "é"]}},
+        {"changes": [{"t": "🌱 [link=x]y[/link]", "n": None, "f": 1.5, "b": True}] * 100,
+         "other": list(range(200)), "last": "\u0007"},
+        {1: list(range(100))},  # a key JSON turns into text: encoded whole
+        [list(range(100))],
+        {"lone": "\ud800", "changes": ["\udc80 a"] * 100},
+    ]
+    for doc in docs:
+        pieces = list(_dump_pieces(doc))
+        assert json.loads(b"".join(pieces)) == json.loads(_dumps(doc))
+        if "lone" not in str(doc):
+            assert b"".join(pieces) == _dumps(doc)
+    assert len(list(_dump_pieces(docs[3]))) > 100  # in pieces indeed
+
+
 def test_a_write_that_fails_half_way_lets_go_of_the_store(tmp_path, monkeypatch):
     # The file is written from pieces made under the store's lock. The disk fills half-way:
     # the error reaches the app (which keeps it to show), and the lock must not stay taken
