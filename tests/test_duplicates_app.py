@@ -235,3 +235,21 @@ async def test_the_search_lets_the_app_answer_between_its_slices(monkeypatch):
     assert groups == funnel.suggest_duplicates(None, ideas=ideas)
     assert turns > 10  # the loop ran other work while the search went on
     assert finder.ready() is groups
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_the_list_s_headings_show_whole_at_80x24(tmp_path, lang):
+    session, many, pair = session_with_groups(tmp_path / "dup.json")
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang=lang), session=session)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_ideas_tab(pilot)
+            await pilot.press("s")
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            assert isinstance(app.screen, SuggestionsDialog)
+            screen = "\n".join("".join(text for text, _ in row) for row in picture(app))
+            assert (f"{t('design.col.group_size')}  {t('design.col.group_titles')}"
+                    in screen)
+    finally:
+        session.close()

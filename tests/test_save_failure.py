@@ -28,6 +28,8 @@ from facilitator.core.session import Session
 from facilitator.settings import Settings
 from facilitator.store import sidecar
 
+from pilot_keys import picture
+
 SIZE = (80, 24)
 
 
@@ -361,6 +363,29 @@ async def test_the_save_as_dialog_is_not_hidden_behind_the_notices(tmp_path, lab
         assert header(app).has_class("-unsaved")
         await capture(pilot, "Bank sampah")
         assert any("Disk penuh" in m for m in messages(app))
+    lab.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_the_save_as_dialog_says_all_it_says_at_80x24(tmp_path, lab, lang):
+    """Every line of the dialog shows whole at the smallest size, wrapped where it is long."""
+    from facilitator.i18n import t
+
+    app = make_app(tmp_path, lab, lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveAsDialog)
+        screen = ["".join(text for text, _ in row) for row in picture(app)]
+        for label_id, key in (("#save-as-path-label", "hardening.save_as.path"),
+                              ("#save-as-title", "hardening.save_as.title")):
+            region = dialog.query_one(label_id).region
+            shown = " ".join(screen[y][region.x:region.right]
+                             for y in range(region.y, region.bottom))
+            assert " ".join(shown.split()) == t(key)
     lab.close()
 
 

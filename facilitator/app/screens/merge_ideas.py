@@ -276,7 +276,7 @@ class MergeIdeasDialog(Dialog):
 
 
 SUGGESTION_COLUMNS = (
-    Column("ideas", "design.col.group_size", width=4, align="right"),
+    Column("ideas", "design.col.group_size", width=5, align="right"),
     Column("titles", "design.col.group_titles", flex=1, min_width=20),
 )
 

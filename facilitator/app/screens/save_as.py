@@ -61,6 +61,7 @@ class SaveAsDialog(DialogScreen[None]):
         #save-as-box.-saved { border: thick $primary; }
         #save-as-title { text-style: bold; padding-bottom: 1; }
         #save-as-why, #save-as-target { color: $text-muted; height: auto; width: 1fr; }
+        #save-as-path-label { height: auto; width: 1fr; }
         #save-as-error { color: $text-error; height: auto; width: 1fr; }
         #save-as-buttons { height: auto; align-horizontal: right; }
         #save-as-buttons Button { margin-left: 1; }
@@ -80,7 +81,7 @@ class SaveAsDialog(DialogScreen[None]):
             yield Label(t("hardening.save_as.title"), id="save-as-title")
             why = "hardening.save_as.why_unsaved" if self.unsaved else "hardening.save_as.why"
             yield text_label(t(why, path=str(self.current)), id="save-as-why")
-            yield Label(t("hardening.save_as.path"))
+            yield Label(t("hardening.save_as.path"), id="save-as-path-label")
             yield Input(str(suggest_path(self.current)), id="save-as-path")
             yield Label(id="save-as-target")
             yield text_label("", id="save-as-error")
