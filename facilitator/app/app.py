@@ -357,8 +357,9 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self._unsaved_notice: Notification | None = None
         self._quit_armed = False
         self.dialogs = DialogKeeper(self)
-        self.duplicates = DuplicateFinder(self)
         """The dialogs built once and kept, to be refilled and shown again."""
+        self.duplicates = DuplicateFinder(self)
+        """The likely duplicates among the ideas, found ahead (see app/duplicates.py)."""
         for stage in STAGES:
             self.add_mode(stage, partial(self._make_stage_screen, stage))
         self.add_mode(PICKER, self._make_picker)
