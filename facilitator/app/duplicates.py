@@ -4,8 +4,8 @@ Comparing the titles of 3,000 ideas takes a third of a second. The app does it w
 pauses (after its warm-up, and again after the ideas change), a slice of a few milliseconds at a
 time between the keys, on the app's own thread (:func:`facilitator.core.funnel.duplicate_search`;
 a thread of its own would share the interpreter's lock with the keys for the whole search), so
-a key never waits for more than one slice. The Design stage's `s` then finds the groups ready; if the ideas
-changed since, the search is finished (or started) at full speed, as before.
+a key never waits for more than one slice. The Design stage's `s` then finds the groups ready;
+if the ideas changed since, the search is finished (or started) at full speed, as before.
 """
 
 from __future__ import annotations

@@ -310,7 +310,8 @@ class SuggestionsDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield text_label(self._title(), id="suggestions-title", classes="dialog-title")
+            yield text_label(self._title(len(self.groups)), id="suggestions-title",
+                             classes="dialog-title")
             yield RecordTable(SUGGESTION_COLUMNS, id="suggestions")
             yield Static(id="suggestion-detail")
             yield Label(Content(t("design.ideas.suggest_hint")), classes="dialog-note")
@@ -320,19 +321,25 @@ class SuggestionsDialog(Dialog):
 
     def take_over(self, fresh: "SuggestionsDialog") -> None:
         self.groups, self.dismissed = fresh.groups, fresh.dismissed
-        retext(self.query_one("#suggestions-title", Label), self._title())
         self._fill()
         self.focus_on_show(self.query_one("#suggestions", RecordTable))
 
-    def _title(self) -> str:
-        return t("design.ideas.suggest_title", count=integer(len(self.groups)))
+    @staticmethod
+    def _title(count: int) -> str:
+        return t("design.ideas.suggest_title", count=integer(count))
 
     def _fill(self) -> None:
+        self._list([str(n) for n in range(len(self.groups))], 0)
+
+    def _list(self, keys: list[str], row: int) -> None:
+        """Show the groups ``keys`` (their places in ``self.groups``), the cursor on ``row``."""
         table = self.query_one("#suggestions", RecordTable)
-        table.set_rows((str(n), (integer(len(group)), " ⇄ ".join(i.title for i in group)))
-                       for n, group in enumerate(self.groups))
-        if self.groups:
-            table.move_cursor(row=0, animate=False)
+        table.set_rows((key, (integer(len(self.groups[int(key)])),
+                              " ⇄ ".join(i.title for i in self.groups[int(key)])))
+                       for key in keys)
+        if keys:
+            table.move_cursor(row=min(row, len(keys) - 1), animate=False)
+        retext(self.query_one("#suggestions-title", Label), self._title(len(keys)))
         self._show_detail()
 
     def _group(self) -> list[Idea] | None:
@@ -372,9 +379,4 @@ class SuggestionsDialog(Dialog):
         if not keys:
             self.dismiss(None)
             return
-        table.set_rows((k, (integer(len(self.groups[int(k)])),
-                            " ⇄ ".join(i.title for i in self.groups[int(k)]))) for k in keys)
-        table.move_cursor(row=min(row, len(keys) - 1), animate=False)
-        retext(self.query_one("#suggestions-title", Label),
-               t("design.ideas.suggest_title", count=integer(len(keys))))
-        self._show_detail()
+        self._list(keys, row)

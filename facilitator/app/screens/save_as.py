@@ -79,8 +79,7 @@ class SaveAsDialog(DialogScreen[None]):
         box_classes = "dialog-box" if self.unsaved else "dialog-box -saved"
         with Vertical(id="save-as-box", classes=box_classes):
             yield Label(t("hardening.save_as.title"), id="save-as-title")
-            why = "hardening.save_as.why_unsaved" if self.unsaved else "hardening.save_as.why"
-            yield text_label(t(why, path=str(self.current)), id="save-as-why")
+            yield text_label(self._why(), id="save-as-why")
             yield Label(t("hardening.save_as.path"), id="save-as-path-label")
             yield Input(str(suggest_path(self.current)), id="save-as-path")
             yield Label(id="save-as-target")
@@ -100,8 +99,7 @@ class SaveAsDialog(DialogScreen[None]):
         name beside it, no error, the save button usable, the focus in the path."""
         self.current, self.unsaved = fresh.current, fresh.unsaved
         self.query_one("#save-as-box").set_class(not self.unsaved, "-saved")
-        why = "hardening.save_as.why_unsaved" if self.unsaved else "hardening.save_as.why"
-        retext(self.query_one("#save-as-why", Label), t(why, path=str(self.current)))
+        retext(self.query_one("#save-as-why", Label), self._why())
         field = self.query_one("#save-as-path", Input)
         refill(field, str(suggest_path(self.current)))
         retext(self.query_one("#save-as-error", Label), "")
@@ -109,6 +107,10 @@ class SaveAsDialog(DialogScreen[None]):
         self.show_target()
         field.select_all()  # as a new one's, focused: typing replaces the name offered
         self.focus_on_show(field)
+
+    def _why(self) -> str:
+        why = "hardening.save_as.why_unsaved" if self.unsaved else "hardening.save_as.why"
+        return t(why, path=str(self.current))
 
     def target(self) -> Path | None:
         return resolve_target(self.query_one("#save-as-path", Input).value, self.current)
