@@ -13,6 +13,13 @@ digits in Design's scoring grid, moving in the merge list.
 It prints the median and 95th percentile of each kind of key press, the peak memory, each beside
 its target, and, as its last line, one JSON object.
 
+The baseline. Just before the tour, a bare Textual app (three tabs of tables, a dialog of six
+fields, a text field: no facilitator code) is driven through the same kinds of key in a fresh
+interpreter of its own, timed the same way. Its medians say what Textual itself takes for those
+keys on this machine at this moment; the ratio of the session's median to it
+(``ratio_to_baseline``) is what compares runs made on machines of different speeds, where the
+milliseconds alone cannot.
+
 Targets (issue 7): every screen opens and every key press answers within 50 ms, as the median of
 key press to the next frame; memory under 200 MB.
 
@@ -526,6 +533,90 @@ def child(path: str, out: str, size: str, trace: bool, warm_up: bool = True) -> 
     Path(out).write_text(json.dumps(result), encoding="utf-8")
 
 
+# -- the baseline: a bare Textual app, in the same run -----------------------------------------
+
+
+BASELINE_ROWS = 60
+"""Rows in each table of the bare app's tabs."""
+
+
+def bare_app() -> Any:
+    """A bare Textual app of the same parts as a stage (a tabbed body of tables, a footer) and a
+    dialog of a few fields: what a key costs in Textual itself on this machine, at no scale."""
+    from textual.app import App, ComposeResult
+    from textual.screen import ModalScreen
+    from textual.widgets import DataTable, Footer, Header, Input, Label, TabbedContent, TabPane
+
+    class Form(ModalScreen[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("Form")
+            for n in range(6):
+                yield Input(placeholder=f"field {n}")
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            with TabbedContent(id="tabs"):
+                for n in range(3):
+                    with TabPane(f"Tab {n}", id=f"tab-{n}"):
+                        yield DataTable(id=f"table-{n}")
+            yield Input(id="capture")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            for n in range(3):
+                table = self.query_one(f"#table-{n}", DataTable)
+                table.add_columns("No", "Title", "Unit")
+                table.add_rows((k, f"Idea {k} of tab {n}", f"Unit {k % 7}")
+                               for k in range(BASELINE_ROWS))
+
+    Bare.Form = Form
+    return Bare()
+
+
+async def drive_bare(app: Any, clock: FrameClock) -> dict[str, Any]:
+    """The bare app's share of the tour: tabs, a dialog opened and closed, letters typed, arrows
+    in a table; sampled under the same kinds as the session's."""
+    from textual.widgets import DataTable, Input, TabbedContent
+
+    driver = Driver(app, clock)
+    async with app.run_test(size=app._scale_size) as pilot:
+        await pilot.pause(0.2)
+        await driver.settle()
+        tabbed = app.query_one("#tabs", TabbedContent)
+        for n in range(24):
+            def show(pane: str = f"tab-{(n + 1) % 3}") -> None:
+                tabbed.active = pane
+            await driver.timed("tab", show.__defaults__[0], show)
+        base = app.screen
+        for n in range(20):
+            await driver.timed("dialog", "form", lambda: app.push_screen(app.Form()),
+                               lambda screen: screen is not base)
+            app.screen.dismiss()
+            await driver.settle()
+        app.set_focus(app.query_one("#capture", Input))
+        await driver.settle()
+        for char in "ide baru antrean posyandu " * 4:
+            await driver.key("capture_type", char)
+        table = app.query_one(f"#{tabbed.active.replace('tab', 'table')}", DataTable)
+        app.set_focus(table)
+        await driver.settle()
+        for key in ["down"] * 25 + ["up"] * 15:
+            await driver.key("list_move", key)
+    return {"samples": {kind: samples for kind, samples in driver.samples.items() if samples}}
+
+
+def baseline_child(out: str, size: str) -> None:
+    """Drive the bare app (:func:`bare_app`) and write its samples to ``out``."""
+    clock = FrameClock()
+    clock.install()
+    app = bare_app()
+    width, height = (int(n) for n in size.lower().split("x"))
+    app._scale_size = (width, height)
+    result = asyncio.run(drive_bare(app, clock))
+    Path(out).write_text(json.dumps(result), encoding="utf-8")
+
+
 # -- the report, in the parent -----------------------------------------------------------------
 
 
@@ -542,18 +633,23 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_child(path: Path, size: str, trace: bool, warm_up: bool = True) -> dict[str, Any]:
-    out = path.with_suffix(".result.json")
+def run_child(path: Path, size: str, trace: bool, warm_up: bool = True,
+              baseline: bool = False) -> dict[str, Any]:
+    """Run the tour (or, with ``baseline``, the bare app's) in a fresh interpreter."""
+    out = path.with_suffix(".baseline.json" if baseline else ".result.json")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    command = [sys.executable, __file__, "--child", str(path), str(out), size]
-    if trace:
+    if baseline:
+        command = [sys.executable, __file__, "--baseline-child", str(out), size]
+    else:
+        command = [sys.executable, __file__, "--child", str(path), str(out), size]
+    if trace and not baseline:
         command.append("--tracemalloc")
-    if not warm_up:
+    if not warm_up and not baseline:
         command.append("--no-warm-up")
     proc = subprocess.run(command, capture_output=True, env=env, timeout=CHILD_TIMEOUT)
     if proc.returncode != 0 or not out.exists():
-        raise SystemExit("the app did not finish the tour:\n"
+        raise SystemExit(f"the {'bare app' if baseline else 'app'} did not finish the tour:\n"
                          + proc.stderr.decode("utf-8", "replace")[-4000:])
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -569,9 +665,14 @@ def main(argv: list[str] | None = None) -> int:
                              "first visit of a stage builds it then")
     parser.add_argument("--child", nargs=3, metavar=("SESSION", "OUT", "SIZE"),
                         help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-child", nargs=2, metavar=("OUT", "SIZE"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(*args.child, trace=args.tracemalloc, warm_up=not args.no_warm_up)
+        return 0
+    if args.baseline_child:
+        baseline_child(*args.baseline_child)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="facilitator-scale-", dir=args.dir) as scratch:
@@ -585,6 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"session: {counts['ideas']} ideas, {counts['participants']} participants, "
               f"{counts['units']} units, {counts['problems']} problems, {counts['scores']} "
               f"scores, {counts['plans']} plans; {file_mb:.1f} MB, built in {built:.1f} s")
+        bare = run_child(path, args.size, False, baseline=True)
         result = run_child(path, args.size, args.tracemalloc, warm_up=not args.no_warm_up)
 
     print(f"\nopened on {result['first_stage']}: session read in {result['load_ms']:.0f} ms, "
@@ -644,6 +746,20 @@ def main(argv: list[str] | None = None) -> int:
     print("  slowest of each kind: " + "; ".join(
         f"{kind} {ms} ms ({what})" for kind, (ms, what) in result["slowest"].items()))
 
+    # The same kinds of key in a bare Textual app, run just before: what this machine takes
+    # for them at no scale. The ratio compares runs on machines of different speeds.
+    baseline = {kind: statistics.median(s[0] for s in samples)
+                for kind, samples in bare["samples"].items()}
+    ratios = {kind: figures[kind]["median"] / ms for kind, ms in baseline.items()
+              if kind in figures and ms > 0}
+    print("\nbaseline: a bare Textual app in the same run (three tabs of tables, a dialog of six "
+          "fields, a text field);\nthe median of each kind there, the session's, and their "
+          "ratio (what the app and its scale add to Textual):")
+    for kind, ms in baseline.items():
+        if kind in ratios:
+            print(f"  {LABELS[kind]:36} {ms:7.1f} {figures[kind]['median']:7.1f}   "
+                  f"x{ratios[kind]:.2f}")
+
     memory = result["peak_rss_mb"]
     if memory is None:
         print("\npeak memory: cannot be read on this platform")
@@ -672,6 +788,8 @@ def main(argv: list[str] | None = None) -> int:
                                 if "tracemalloc_peak_mb" in result else None),
         "targets": {"key_median_ms": KEY_TARGET_MS, "memory_mb": MEMORY_TARGET_MB},
         "dialogs": {what: round(ms, 1) for what, ms in each_dialog.items()},
+        "baseline_ms": {kind: round(ms, 1) for kind, ms in baseline.items()},
+        "ratio_to_baseline": {kind: round(ratio, 2) for kind, ratio in ratios.items()},
         "ok": worst <= KEY_TARGET_MS and not slow_dialogs and memory_ok is not False,
     }))
     return 0
