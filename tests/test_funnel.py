@@ -291,6 +291,44 @@ def brute_force_borderline(raw, weights, gates, threshold):
 
 
 @SETTINGS
+@given(grid=st.lists(st.lists(st.integers(1, 10), min_size=5, max_size=5), min_size=1,
+                     max_size=12),
+       wide=st.booleans(), unscored=st.integers(0, 3), n=st.integers(1, 8))
+def test_borderline_of_a_top_n_is_each_weighting_scored_in_full(grid, wide, unscored, n):
+    """The ideas near the cut of a top N, with one criterion on a 1-10 scale or none, and some
+    ideas not scored: the same as scoring every idea again under each weighting."""
+    with tempfile.TemporaryDirectory() as folder:
+        s = new_session(Path(folder))
+        ideas = capture(s, len(grid) + unscored, units=1)
+        scored = [c for c in funnel.criteria(s) if not c.gate]
+        if wide:
+            funnel.edit_criterion(s, scored[0], name=scored[0].name, weight=scored[0].weight,
+                                  scale_max=10, gate=False)
+        rubric = funnel.criteria(s)
+        top = {c.key: c.scale_max for c in rubric}
+        s.commit("scores", [Score(idea_id=i.id, criterion=c.key, rater="juri",
+                                  value=min(v, top[c.key]))
+                            for i, row in zip(ideas, grid) for c, v in zip(scored, row)])
+        rule = {"kind": "top_score", "n": n}
+        means = funnel.mean_scores(s)
+
+        def fates(weights):
+            scores = {i.id: funnel.weighted_score(means.get(i.id, {}), rubric, weights)
+                      for i in funnel.pool(s)}
+            ranked = sorted(scores, key=lambda rid: -(scores[rid] or 0.0))
+            return {rid: pos < n for pos, rid in enumerate(ranked)}
+
+        base = fates(None)
+        expected = set()
+        for crit in (c for c in rubric if not c.gate):
+            for factor in (0.8, 1.2):
+                changed = fates({crit.key: crit.weight * factor})
+                expected |= {rid for rid, kept in changed.items() if kept != base[rid]}
+        assert funnel.borderline(s, rule) == expected
+        s.close()
+
+
+@SETTINGS
 @given(grid=st.lists(st.lists(st.integers(1, 5), min_size=5, max_size=5), min_size=1,
                      max_size=6),
        threshold=st.sampled_from([2.5, 3.0, 3.5]))
