@@ -3,11 +3,12 @@
     python tests/perf/scale.py [--size 100x30] [--dir FOLDER] [--tracemalloc] [--no-warm-up]
 
 Builds such a session through the core (units, participants with their attendance, problems,
-ideas, one rater's scores for a third of the ideas, action plans), then opens the app on it in a
+ideas, one rater's scores for a third of the ideas, action plans, commitments), then opens the app on it in a
 fresh interpreter, headless, and drives it as a coach would: arrow keys while the app builds the
 stages not shown yet in the background (its warm-up, which rests while keys come), every stage
-screen once that is over (first visit and again), every tab of each, some twenty dialogs and
-screens (the stages' forms and keys, Design's, the plan editor and its own), typing in
+screen once that is over (first visit and again), every tab of each, some forty dialogs and
+screens (the stages' forms and keys, those of their tabs, Design's with the preview of a round
+and the merging of ideas, the plan editor and its own, the command palette), typing in
 Diagnose's quick capture with Enter to save each idea, moving in the ideas list, arrows and
 digits in Design's scoring grid, moving in the merge list.
 It prints the median and 95th percentile of each kind of key press, the peak memory, each beside
@@ -46,7 +47,7 @@ for the timing: it waits for the app to be idle and for animations, which says n
 when the frame went out.
 
 Nothing else may paint on its own during a measure, or its frame would pass for the key's: the
-text fields' cursor blink is turned off, no run-sheet timer runs in this session, and the
+text fields' and text areas' cursor blink is turned off, no run-sheet timer runs in this session, and the
 notifications a key raises are cleared (untimed) before the next key.
 
 Memory is the peak resident set of the measuring process (the app, Textual and the session,
@@ -79,6 +80,8 @@ UNITS = 50
 PROBLEMS_PER_UNIT = 3
 SCORED = 1000
 PLANS = 100
+COMMITMENTS = 40
+"""Commitments to the first planned innovations (a lab signs some 40), every other one sealed."""
 KEY_TARGET_MS = 50.0
 MEMORY_TARGET_MB = 200.0
 QUIET = 0.15
@@ -114,6 +117,21 @@ DESIGN_SCREENS = (("rubric", "a"), ("rubric", "e"), ("rubric", "delete"), ("roun
 the criterion under the cursor, the question before removing it, a new round, the why-report,
 the list of likely duplicates (timed to the list, which comes after the search; the key shows
 a notice at once), the plan editor. Each is opened twice."""
+TAB_SCREENS = (("2", "tab-ideas", "ctrl+o"), ("2", "tab-ideas", "f3"), ("2", "tab-ideas", "f4"),
+               ("2", "tab-problems", "a"), ("2", "tab-problems", "e"),
+               ("4", "tab-commitments", "e"), ("4", "tab-commitments", "t"),
+               ("4", "tab-commitments", "s"), ("4", "tab-commitments", "w"),
+               ("4", "tab-commitments", "v"), ("4", "tab-commitments", "enter"),
+               ("4", "tab-plans", "e"), ("4", "tab-milestones", "c"), ("1", "", "ctrl+p"))
+"""A stage's number, a tab of it (its list takes the focus) and a key that opens a dialog or
+screen there: in Diagnose, the choice of a unit, a problem and an initiator for the ideas
+captured next, a new problem and the problem under the cursor; in Deliver, on a commitment not
+signed yet, editing it, signing it by a typed name or by a paper sheet, and on a sealed one,
+withdrawing it, checking the seals and its details; the plan editor from the list of plans, a
+note on a milestone; and the command palette. Each is opened twice."""
+ROUND_RULES = ({"kind": "gates"}, {"kind": "top_score", "n": "40"})
+"""The rules of the rounds previewed (Design, rounds, n, then Enter): the gates, and the 40 with
+the best scores, the rule whose preview also works out which ideas sit near the cut."""
 PLAN_SCREENS = (("steps", "a"), ("steps", "e"), ("steps", "delete"), ("notes", "c"))
 """A tab of the plan editor and a key that opens a dialog there: a new step, the step under
 the cursor, the question before removing it, a new note. Each is opened twice."""
@@ -131,7 +149,7 @@ def build_session(path: Path) -> dict[str, int]:
     """Write the scale session to ``path`` through the core, in a few large commits."""
     from facilitator.core.records import ActionPlan, Idea, Participant, Problem, Score, Unit
     from facilitator.core.session import Session
-    from facilitator.core import funnel
+    from facilitator.core import commitments, funnel
 
     session = Session.create(path, region="Kabupaten Uji Skala", date="2026-03-02",
                              actor="scale@bench")
@@ -168,9 +186,16 @@ def build_session(path: Path) -> dict[str, int]:
                                     "end": "2026-05-01", "budget": 0} for k in range(3)])
                  for idea in ideas[:PLANS]]
         session.commit("plans.add", plans)
+        for n, idea in enumerate(ideas[:COMMITMENTS]):
+            draft = commitments.draft(session, idea_id=idea.id, day="2026-03-03")
+            draft.official = {**draft.official, "name": f"Pejabat {n}"}
+            stored = commitments.save(session, draft)
+            if n % 2:
+                commitments.sign_typed(session, stored, f"Pejabat {n}")
         return {"ideas": len(session.ideas()), "participants": len(session.all(Participant)),
                 "units": len(session.all(Unit)), "problems": len(problems),
-                "scores": len(scores), "plans": len(plans), "criteria": len(rubric)}
+                "scores": len(scores), "plans": len(plans), "criteria": len(rubric),
+                "commitments": COMMITMENTS}
     finally:
         session.close()
 
@@ -233,9 +258,11 @@ class Driver:
         self._no_blink()
 
     def _no_blink(self) -> None:
-        from textual.widgets import Input
+        from textual.widgets import Input, TextArea
 
         for widget in self.app.screen.query(Input):
+            widget.cursor_blink = False
+        for widget in self.app.screen.query(TextArea):
             widget.cursor_blink = False
 
     async def timed(self, kind: str, what: str, act: Any, shows: Any = None) -> None:
@@ -288,11 +315,12 @@ class Driver:
         event.set_sender(self.app)
         await self.timed(kind, what or key, lambda: self.app._driver.send_message(event), shows)
 
-    async def opens(self, key: str, base: Any, what: str) -> None:
+    async def opens(self, key: str, base: Any, what: str, back_to: Any = None) -> None:
         """Press ``key`` over ``base`` (a stage, the plan editor): a "dialog" key, timed to the
-        first frame of another screen; then close what it opened (untimed)."""
+        first frame of another screen; then close what it opened (untimed), back to
+        ``back_to`` (``base`` unless given)."""
         await self.key("dialog", key, lambda screen: screen is not base, what=what)
-        while self.app.screen is not base:
+        while self.app.screen is not (back_to or base):
             self.app.screen.dismiss()
             await self.settle()
 
@@ -356,11 +384,11 @@ async def keys_during_warm_up(app: Any, clock: FrameClock, driver: Driver) -> No
 
 async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
     """The coach's tour of the app; the samples of each kind of key."""
-    from textual.widgets import TabbedContent
+    from textual.widgets import DataTable, Input, RadioButton, TabbedContent
 
     from facilitator.app.screens.base import StageScreen
     from facilitator.app.widgets.score_grid import ScoreGrid
-    from facilitator.core.records import STAGES
+    from facilitator.core.records import STAGES, Commitment
 
     driver = Driver(app, clock)
     started = time.perf_counter()
@@ -405,6 +433,25 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
                 await driver.stage("screen_again", number)
             await driver.opens(key, app.screen, f"{app.screen.STAGE}/{key}")
 
+        # The dialogs opened from a tab: the tab brought to the front, its list given the focus
+        # and, in Deliver, the cursor put on a commitment the key acts on.
+        for number, tab, key in TAB_SCREENS + TAB_SCREENS:
+            if app.screen.STAGE != STAGES[int(number) - 1]:
+                await driver.stage("screen_again", number)
+            stage = app.screen
+            if tab:
+                stage.query(TabbedContent).first().active = tab
+                await driver.settle()
+                table = stage.query_one(f"#{tab}").query(DataTable).first()
+                stage.set_focus(table)
+                if tab == "tab-commitments":
+                    sealed = key in ("w", "v", "enter")
+                    table.move_cursor(row=next(
+                        n for n, row_key in enumerate(table.row_keys)
+                        if bool(app.session.get(Commitment, row_key).sealed_at) == sealed))
+                await driver.settle()
+            await driver.opens(key, stage, f"{stage.STAGE}/{tab.removeprefix('tab-')}/{key}")
+
         # Design's own dialogs and screens, and the plan editor's, each opened twice by its key
         # from its tab (or, inside the plan editor, from its tab of steps or notes).
         await driver.stage("screen_again", "3")
@@ -413,6 +460,29 @@ async def drive(app: Any, clock: FrameClock, folder: Path) -> dict[str, Any]:
             design.show_tab(tab)
             await driver.settle()
             await driver.opens(key, design, f"design/{tab}/{key}")
+        # A round's preview, for each rule twice: n, the rule chosen, then Enter in the name.
+        for rule in ROUND_RULES + ROUND_RULES:
+            design.show_tab("rounds")
+            await driver.settle()
+            await driver.key("dialog", "n", lambda screen: screen is not design,
+                             what="design/rounds/n")
+            dialog = app.screen
+            dialog.query_one(f"#rule-{rule['kind']}", RadioButton).value = True
+            await driver.settle()  # the rule's own field set up for it, then filled
+            if "n" in rule:
+                dialog.query_one("#round-param", Input).value = rule["n"]
+            dialog.query_one("#round-name", Input).focus()
+            await driver.settle()
+            await driver.opens("enter", dialog, f"design/rounds/{rule['kind']}/preview",
+                               back_to=design)
+        # Merging ideas: two marked in the ideas tab, then m; the marks cleared after.
+        for _twice in range(2):
+            design.show_tab("ideas")
+            await driver.settle()
+            for key in ("space", "down", "space"):
+                await driver.key("merge_move", key)
+            await driver.opens("m", design, "design/ideas/m")
+            await driver.key("merge_move", "escape")
         design.show_tab("plans")
         await driver.settle()
         await driver.key("dialog", "e", lambda screen: screen is not design, what="design/plans/e")
