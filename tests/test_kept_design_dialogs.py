@@ -465,3 +465,96 @@ async def test_the_why_report_opened_again_shows_all_ideas_afresh_and_what_chang
         looks = picture(app)
         await leave()
         assert looks == await built_new()
+
+
+async def preview_of(pilot, *keys: str) -> PreviewScreen:
+    """The preview of a new round: n, then ``keys`` in the round dialog (a rule, Enter)."""
+    await open_dialog(pilot, "n")
+    await pilot.press(*keys)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PreviewScreen)
+    return pilot.app.screen
+
+
+async def test_a_preview_opened_after_another_shows_its_own_round_from_the_top(tmp_path, demo):
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await design(pilot, "rounds")
+        # The gates' preview, moved down in, filtered to the ideas that leave, then left.
+        first = await preview_of(pilot, "enter", "enter")
+        await pilot.press("down", "down", "down", "f")
+        await settle(pilot)
+        assert first.filter == "cut"
+        await pilot.press("escape")
+        await settle(pilot)
+        # The 30 best scores: the same screen, every idea listed, the first under the cursor.
+        again = await preview_of(pilot, "down", "down", "enter", "3", "0", "enter")
+        assert again is first
+        assert again.state.rule == {"kind": "top_score", "n": 30}
+        assert again.filter == "all"
+        table = again.query_one("#preview-table", RecordTable)
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        assert len(table.row_keys) == len(again.state.plan.decisions)
+        assert "30" in shown(again.query_one("#preview-title"))
+        kept = picture(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        # What a preview built new shows for the same round.
+        app.dialogs.drop()
+        await settle(pilot)
+        new = await preview_of(pilot, "down", "down", "enter", "3", "0", "enter")
+        assert new is not first
+        assert picture(app) == kept
+        # Confirmed from the kept screen: the round recorded is this one.
+        await pilot.press("escape")
+        await settle(pilot)
+        kept_again = await preview_of(pilot, "enter", "enter")
+        assert kept_again is new and kept_again.state.rule == {"kind": "gates"}
+        rounds = len(demo.rounds())
+        await pilot.press("c")
+        await settle(pilot)
+        assert len(demo.rounds()) == rounds + 1 and demo.rounds()[-1].rule == {"kind": "gates"}
+
+
+async def test_a_merge_opened_after_another_offers_its_own_ideas_and_merges_them(tmp_path, demo):
+    from facilitator.app.screens.merge_ideas import MergeIdeasDialog
+    from facilitator.core.records import Idea
+
+    app = FacilitatorApp(Settings(sessions_dir=tmp_path, lang="id"), session=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await design(pilot, "ideas")
+        table = screen.query_one("#merge-table", RecordTable)
+        keys = table.row_keys
+        # Two ideas marked and merged, the second's title taken and typed over, then Esc.
+        dialog = await open_dialog(pilot, "space", "space", "m")  # space marks, moves down
+        assert isinstance(dialog, MergeIdeasDialog)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        dialog.query_one("#merge-title", Input).value = ""
+        dialog.submit()
+        await settle(pilot)
+        assert text_of(dialog, ".dialog-error")
+        await close(pilot)
+        await pilot.press("escape")  # the marks cleared
+        await settle(pilot)
+        # Three others: the same dialog, their titles listed, the first one's in the field.
+        table.move_cursor(row=3)
+        again = await open_dialog(pilot, "space", "space", "space", "m")
+        assert again is dialog
+        chosen = again.ideas
+        assert {i.id for i in chosen} == set(keys[3:6])
+        assert [o.id for o in again.query_one("#merge-sources", OptionList).options] == [
+            i.id for i in chosen]
+        assert again.query_one("#merge-title", Input).value == chosen[0].title
+        assert again.keep_from == chosen[0].id
+        assert not text_of(again, ".dialog-error")
+        # (Built new for the same three: the marks cleared, back up to the first.)
+        await assert_as_if_built_new(pilot, "escape", "up", "up", "up", "space", "space", "space",
+                                     "m")
+        # Merged from the kept dialog: the three ideas are one, the first two untouched.
+        kept = await open_dialog(pilot, "escape", "up", "up", "up", "space", "space", "space", "m")
+        kept.submit()
+        await settle(pilot)
+        assert len([i for i in demo.ideas()
+                    if set(i.merged_from) == {c.id for c in chosen}]) == 1
+        assert all(demo.get(Idea, key).merged_into == "" for key in keys[:2])
