@@ -172,7 +172,7 @@ class DesignScreen(StageScreen):
         from facilitator.app.screens.funnel_rounds import RoundDialog
         from facilitator.app.screens.funnel_rubric import CriterionDialog
         from facilitator.app.screens.funnel_why import WhyScreen
-        from facilitator.app.screens.merge_ideas import SuggestionsDialog
+        from facilitator.app.screens.merge_ideas import MergeIdeasDialog, SuggestionsDialog
         from facilitator.app.screens.plan_dialogs import PlanConfirmDialog, StepDialog
         from facilitator.app.screens.plan_editor import PlanEditorScreen
 
@@ -193,6 +193,10 @@ class DesignScreen(StageScreen):
         self.app.push_screen(WhyScreen(self.session))
         # The list of likely duplicates (a thousand groups at 3,000 ideas), empty until shown.
         self.app.push_screen(SuggestionsDialog([], set()))
+        # Merging the ideas marked (made with two of them; each merge takes over its own).
+        ideas = funnel.pool(self.session)[:2]
+        if ideas:
+            self.app.push_screen(MergeIdeasDialog(ideas, {}))
 
     def _panel(self, tab: str) -> DesignPanel:
         return self.query_one(f"#panel-{tab}", DesignPanel)

@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from facilitator.app.screens.dialog import retext, text_label
+from facilitator.app.screens.dialog import refill, retext, text_label
 from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, ConfirmDialog, Dialog
 from facilitator.app.screens.funnel_panel import DesignPanel, Line
 from facilitator.app.widgets.tables import Column, RecordTable
@@ -213,6 +213,7 @@ class MergeIdeasDialog(Dialog):
         #merge-description { height: 5; }
     }"""
     AUTO_FOCUS = "#merge-sources"
+    KEEP = True
 
     def __init__(self, ideas: list[Idea], units: dict[str, str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -220,11 +221,13 @@ class MergeIdeasDialog(Dialog):
         self.units = units
         self.keep_from = ideas[0].id if ideas else ""
 
+    def _title(self) -> str:
+        return t("design.ideas.merge_title", count=len(self.ideas))
+
     def compose(self) -> ComposeResult:
         first = self.ideas[0] if self.ideas else Idea()
         with Vertical(classes="dialog-box"):
-            yield Label(Content(t("design.ideas.merge_title", count=len(self.ideas))),
-                        classes="dialog-title")
+            yield text_label(self._title(), classes="dialog-title")
             yield Label(Content(t("design.ideas.merge_pick")))
             yield OptionList(*(self._option(i) for i in self.ideas), id="merge-sources")
             yield Label(Content(t("design.ideas.merge_name")))
@@ -237,6 +240,18 @@ class MergeIdeasDialog(Dialog):
                 yield Button(t("design.ideas.merge_ok"), variant="primary", id="merge-ok",
                              compact=True)
                 yield Button(t("design.dialog.cancel"), id="merge-cancel", compact=True)
+
+    def take_over(self, fresh: "MergeIdeasDialog") -> None:
+        self.ideas, self.units, self.keep_from = fresh.ideas, fresh.units, fresh.keep_from
+        first = self.ideas[0] if self.ideas else Idea()
+        retext(self.query_one(".dialog-title"), self._title())
+        sources = self.query_one("#merge-sources", OptionList)
+        sources.clear_options()
+        sources.add_options([self._option(i) for i in self.ideas])
+        sources.highlighted = 0 if self.ideas else None
+        refill(self.query_one("#merge-title", Input), first.title)
+        refill(self.query_one("#merge-description", TextArea), first.description)
+        self.show_error("")
 
     def _option(self, idea: Idea) -> Option:
         text = Text(idea.title, no_wrap=True, overflow="ellipsis")
