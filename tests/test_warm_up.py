@@ -121,8 +121,18 @@ async def test_the_dialogs_built_in_the_background_open_with_what_the_session_ho
         names = {type(dialog).__name__ for dialog in prebuilt}
         assert {"KeysDialog", "FormDialog", "IdeaDialog", "CommitmentDialog", "ExportDialog",
                 "MergeDialog", "ShowcaseScreen", "PlanEditorScreen", "StepDialog", "NoteDialog",
-                "PlanConfirmDialog", "CriterionDialog", "RoundDialog", "ConfirmDialog"} <= names, (
-            names)
+                "PlanConfirmDialog", "CriterionDialog", "RoundDialog", "ConfirmDialog",
+                "MergeIdeasDialog", "PickDialog", "SignTypedDialog", "SheetDialog",
+                "WithdrawDialog"} <= names, names
+        # Diagnose's form of a new problem is one of the forms kept (a form is kept by its
+        # fields), and the palette's styles are read: its first opening parses none.
+        fields = [getattr(d, "fields", []) for d in prebuilt if type(d).__name__ == "FormDialog"]
+        assert any("statement" in [f.name for f in each] for each in fields), fields
+        from inspect import getfile
+
+        from textual.command import CommandPalette
+
+        assert app.stylesheet.has_source(getfile(CommandPalette), "CommandPalette.DEFAULT_CSS")
         # Drawn as well, off screen: every widget it shows holds its lines already (shown
         # the first time, a dialog laid out only drew them all, 65-130 ms at 3,000 ideas).
         # A footer and a tab bar's underline redraw themselves once their screen settles.

@@ -369,10 +369,22 @@ class DeliverScreen(StageScreen):
             self._refuse(exc)
 
     def open_dialogs_to_prebuild(self) -> None:
+        from facilitator.app.screens.commitment_dialogs import (
+            SheetDialog, SignTypedDialog, WithdrawDialog,
+        )
+
         try:
             self._open_new_commitment()
         except FacilitatorError:
             pass  # nothing to commit to yet: the coach is told when asking for one
+        # At the launch the officials sign one after the other: the signing dialogs (each
+        # 45-125 ms the first time at 3,000 ideas) are made with a commitment there is, and
+        # each signing takes over its own.
+        first = next(iter(self.session.all(Commitment)), None)
+        if first is not None:
+            self.app.push_screen(SignTypedDialog(self.session, first))
+            self.app.push_screen(SheetDialog(self.session, first))
+            self.app.push_screen(WithdrawDialog(self.session, first, self._today()))
 
     def _open_new_commitment(self) -> None:
         from facilitator.core import commitments as cm, plans

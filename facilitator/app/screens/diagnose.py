@@ -48,6 +48,10 @@ class DiagnoseScreen(StageScreen):
         if idea is not None:
             self.ideas_pane.edit_idea(idea)
         self.open_import("ideas")
+        # The choice of a unit for the ideas captured next (ctrl+o: a list of 50 units took
+        # 66-116 ms the first time) and the form of a new problem (a new form: 57-123 ms).
+        self.ideas_pane.action_pick_unit()
+        self.query_one(ProblemsPane).action_add()
 
     @property
     def ideas_pane(self) -> IdeasPane:

@@ -279,7 +279,7 @@ class DialogScreen(ModalScreen[ResultType], Kept, StyledOnce):
 class DialogKeeper:
     """The dialogs the app keeps once built (at most ``LIMIT``, the least recently shown go)."""
 
-    LIMIT = 24
+    LIMIT = 32
 
     def __init__(self, app: Any) -> None:
         self.app = app
