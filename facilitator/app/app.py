@@ -786,16 +786,20 @@ class FacilitatorApp(App[None], inherit_bindings=False):
         self.warmed_up.set()
 
     def read_palette_css(self) -> None:
-        """Add the CSS of the command palette's parts to the stylesheet and parse it, as
-        Textual does when the palette is first mounted (the same sources, the same order)."""
-        from textual.command import CommandInput, CommandList, CommandPalette, SearchIcon
-        from textual.containers import Horizontal, Vertical
-        from textual.widgets import Button, LoadingIndicator
+        """Add the CSS of the command palette and of the parts it composes to the stylesheet
+        and parse it, as Textual does when the palette is first mounted (the same sources,
+        in the order they would mount)."""
+        from textual.command import CommandPalette
+        from textual.compose import compose
 
         palette = CommandPalette(id="--command-palette")
         self._load_screen_css(palette)
-        parts = [palette, Vertical(), Horizontal(), SearchIcon(), CommandInput(), Button(),
-                 Vertical(), CommandList(), LoadingIndicator()]
+        parts: list[Any] = []
+        pending: list[Any] = [palette]
+        while pending:  # depth first, as they mount
+            part = pending.pop(0)
+            parts.append(part)
+            pending[:0] = compose(part) if part is palette else part._pending_children
         for part in parts:
             for read_from, css, tie_breaker, scope in part._get_default_css():
                 self.stylesheet.add_source(css, read_from=read_from, is_default_css=True,
