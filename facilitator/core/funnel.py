@@ -728,7 +728,7 @@ def borderline(session: Session, rule: dict[str, Any], change: float = SENSITIVI
     rubric = criteria(session)
     means = mean_scores(session)
     common = common_scale(rubric)
-    # What no weight changes, once for the dozen weightings tried (3,000 ideas: 79 ms, now 20).
+    # What no weight changes, once for the dozen weightings tried (3,000 ideas: 79 ms, now 38).
     values = {i.id: _on_common_scale(means.get(i.id, {}), rubric, common) for i in pool(session)}
     base = _score_fates(values, rule, None)
     flips: set[str] = set()

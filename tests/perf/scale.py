@@ -655,9 +655,8 @@ async def drive_bare(app: Any, clock: FrameClock) -> dict[str, Any]:
         await driver.settle()
         tabbed = app.query_one("#tabs", TabbedContent)
         for n in range(24):
-            def show(pane: str = f"tab-{(n + 1) % 3}") -> None:
-                tabbed.active = pane
-            await driver.timed("tab", show.__defaults__[0], show)
+            pane = f"tab-{(n + 1) % 3}"
+            await driver.timed("tab", pane, lambda pane=pane: setattr(tabbed, "active", pane))
         base = app.screen
         for n in range(20):
             await driver.timed("dialog", "form", lambda: app.push_screen(app.Form()),
