@@ -328,6 +328,62 @@ def test_borderline_of_a_top_n_is_each_weighting_scored_in_full(grid, wide, unsc
         s.close()
 
 
+def rescored_borderline(session: Session, rule: dict) -> set[str]:
+    """The ideas near the cut found the plain way: every idea of the pool scored again under
+    each weighting, and ranked as the preview ranks them."""
+    means = funnel.mean_scores(session)
+    rubric = funnel.criteria(session)
+    ideas = funnel.pool(session)
+
+    def fates(weights):
+        scores = {i.id: funnel.weighted_score(means.get(i.id, {}), rubric, weights)
+                  for i in ideas}
+        if rule["kind"] == "threshold":
+            return {rid: s is not None and s >= rule["threshold"] for rid, s in scores.items()}
+        ranked = sorted(scores, key=lambda rid: -(scores[rid] or 0.0))
+        return {rid: pos < rule["n"] for pos, rid in enumerate(ranked)}
+
+    base = fates(None)
+    expected = set()
+    for crit in (c for c in rubric if not c.gate):
+        for factor in (0.8, 1.2):
+            changed = fates({crit.key: crit.weight * factor})
+            expected |= {rid for rid, kept in changed.items() if kept != base[rid]}
+    return expected
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(grid=st.lists(st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=5, max_size=5),
+                     min_size=1, max_size=40),
+       second=st.lists(st.integers(1, 5), max_size=40), wide=st.booleans(),
+       rule=st.one_of(
+           st.builds(lambda n: {"kind": "top_score", "n": n}, st.integers(1, 45)),
+           st.builds(lambda t: {"kind": "threshold", "threshold": t},
+                     st.sampled_from([1.0, 2.5, 2.75, 3.0, 3.4, 4.0, 5.0]))))
+def test_borderline_with_partial_scores_is_each_weighting_scored_in_full(grid, second, wide,
+                                                                        rule):
+    """Up to 40 ideas, each scored on some criteria only, some by a second rater too (means
+    that are not whole numbers), one criterion on a 1-10 scale or none: the ideas near the
+    cut are those that scoring every idea again under each weighting finds. (borderline scores
+    again only the ideas whose score could move far enough to change a fate.)"""
+    with tempfile.TemporaryDirectory() as folder:
+        s = new_session(Path(folder))
+        ideas = capture(s, len(grid), units=1)
+        scored = [c for c in funnel.criteria(s) if not c.gate]
+        if wide:
+            funnel.edit_criterion(s, scored[0], name=scored[0].name, weight=scored[0].weight,
+                                  scale_max=10, gate=False)
+        top = {c.key: c.scale_max for c in funnel.criteria(s)}
+        records = [Score(idea_id=i.id, criterion=c.key, rater="juri", value=min(v, top[c.key]))
+                   for i, row in zip(ideas, grid) for c, v in zip(scored, row) if v is not None]
+        records += [Score(idea_id=i.id, criterion=scored[n % 5].key, rater="juri-2", value=v)
+                    for n, (i, v) in enumerate(zip(ideas, second))]
+        s.commit("scores", records)
+        assert funnel.borderline(s, rule) == rescored_borderline(s, rule)
+        s.close()
+
+
 @SETTINGS
 @given(grid=st.lists(st.lists(st.integers(1, 5), min_size=5, max_size=5), min_size=1,
                      max_size=6),

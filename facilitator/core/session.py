@@ -25,6 +25,7 @@ from facilitator.core.records import (
 from facilitator.store import Store
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 LAB_ID = "lab"
 
@@ -73,6 +74,9 @@ class Session:
             else:
                 self._records[name] = {rid: cls.from_doc(doc) for rid, doc in docs.items()}
         self._listeners: list[Callable[[AuditEntry], None]] = []
+        self._changes: dict[str, int] = {}
+        """How many changes each table has had since the file was opened (see :meth:`cached`)."""
+        self._cache: dict[str, tuple[tuple[int, ...], Any]] = {}
         self.keep_unsaved = False
         """On a disk error, keep the change in memory (marked unsaved) instead of refusing it:
         the app sets this, so that what a coach typed mid-workshop is never lost; the CLI, which
@@ -194,6 +198,19 @@ class Session:
                     del self._deferred[name]
         return self._records[name]
 
+    def cached(self, name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, worked out again only once one of ``tables`` has changed since the
+        last time ``name`` was asked for: for figures read from thousands of records (the
+        ideas' mean scores) that several screens and every round's preview read again while
+        nothing changed. The value is shared: the caller must not change it."""
+        stamp = tuple(self._changes.get(table, 0) for table in tables)
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self._cache[name] = (stamp, value)
+        return value
+
     @property
     def lab(self) -> Lab:
         lab = self._table("lab").get(LAB_ID)
@@ -271,6 +288,7 @@ class Session:
         self.store.commit(ops, hold=self.keep_unsaved)
         for record in staged:
             self._table(record.TABLE)[record.id] = record
+            self._changes[record.TABLE] = self._changes.get(record.TABLE, 0) + 1
         self._table(AuditEntry.TABLE)[entry.id] = entry
         for listener in list(self._listeners):
             listener(entry)
