@@ -20,7 +20,7 @@ content, which these never are).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -81,10 +81,47 @@ def cell(value: Any, align: Literal["left", "center", "right"] = "left") -> Text
 Row = tuple[str, Sequence[Any]]
 
 
+class LazyRow(Sequence[Any]):
+    """A row's values worked out only when they are first read: when the row is drawn, mostly.
+
+    For a table whose every row costs something to make (a round's preview: each idea's
+    decision and its reason in words), so that showing 3,000 of them makes the few dozen on the
+    screen. ``make`` is called once, with no arguments, and returns the row's values; it should
+    read nothing that changes before the table is next filled. Two lazy rows are never equal
+    (reading them to compare would make them all): every lazy row given counts as changed, and
+    takes the place of the one there.
+    """
+
+    __slots__ = ("_make", "_values")
+
+    def __init__(self, make: Callable[[], Sequence[Any]]) -> None:
+        self._make: Callable[[], Sequence[Any]] | None = make
+        self._values: tuple[Any, ...] = ()
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        if self._make is not None:
+            self._values, self._make = tuple(self._make()), None
+        return self._values
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.values[index]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.values)
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
 class _LazyCells(dict):
     """``DataTable``'s rows (row key -> column key -> cell), each row's cells built as it is
     first read: when it is drawn, mostly, so a table of 3,000 rows builds the few dozen on the
-    screen rather than 15,000 cells. A row not read yet holds its values as given (a tuple)."""
+    screen rather than 15,000 cells. A row not read yet holds its values as given (a tuple or
+    a :class:`LazyRow`)."""
 
     __slots__ = ("_build",)
 
@@ -94,7 +131,7 @@ class _LazyCells(dict):
 
     def __getitem__(self, key: Any) -> Any:
         value = dict.__getitem__(self, key)
-        if type(value) is tuple:
+        if type(value) is tuple or type(value) is LazyRow:
             value = self._build(value)
             dict.__setitem__(self, key, value)
         return value
@@ -107,6 +144,54 @@ class _LazyCells(dict):
 
     def values(self) -> Any:  # type: ignore[override]
         return [self[key] for key in self]
+
+
+class _OneLineRows(Sequence[tuple[Any, int]]):
+    """``DataTable._y_offsets`` for a table whose every row is one line high: line ``y`` is
+    row ``y``, line 0 of it. ``DataTable`` builds that list anew, a tuple per line, each time
+    its rows change (a refill, a patch, a cursor moved after one), and a round's preview of
+    3,000 ideas changes them several times before its first frame."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: "RecordTable") -> None:
+        self._table = table
+
+    def __len__(self) -> int:
+        return self._table.row_count
+
+    def __getitem__(self, y: Any) -> Any:
+        if isinstance(y, slice):
+            return [self[n] for n in range(*y.indices(len(self)))]
+        key = self._table._row_locations.get_key(y) if y >= 0 else None
+        if key is None:
+            raise IndexError(y)
+        return key, 0
+
+    def clear(self) -> None:
+        """(``DataTable.clear`` empties the list it was given; here there is none to empty.)"""
+
+
+class _RowsInOrder(Sequence[Any]):
+    """``DataTable.ordered_rows`` as a view: the rows at the positions asked for, read when
+    asked. ``DataTable`` builds the whole list anew each time its rows change, to read one
+    row or a few (the cursor's, to show it: a sum of the heights of those above it)."""
+
+    __slots__ = ("_table", "_span")
+
+    def __init__(self, table: "RecordTable", span: range | None = None) -> None:
+        self._table = table
+        self._span = range(table.row_count) if span is None else span
+
+    def __len__(self) -> int:
+        return len(self._span)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return _RowsInOrder(self._table, self._span[index])
+        table = self._table
+        return table.rows[table._row_locations.get_key(self._span[index])]
+
 
 PATCH_LIMIT = 20
 """Up to this many rows removed or changed, the table is patched in place; beyond, refilled."""
@@ -143,9 +228,10 @@ class RecordTable(DataTable):
         """Show ``rows``: ``(key, cells)`` pairs, the key a record id unique in the table.
 
         Nothing happens if neither the rows nor the columns changed, so screens may call this on
-        every refresh.
+        every refresh. A row's cells may be a :class:`LazyRow`, made when the row is drawn.
         """
-        rows = [(str(key), tuple(cells)) for key, cells in rows]
+        rows = [(str(key), cells if type(cells) is LazyRow else tuple(cells))
+                for key, cells in rows]
         if rows == self._rows and self._wanted_layout() == self._layout:
             return
         self._rebuild(rows)
@@ -218,14 +304,20 @@ class RecordTable(DataTable):
                 self.add_row(*self._cells(cells), key=key)
             return
         start = self.row_count
-        for offset, (key, cells) in enumerate(rows):
-            row_key = RowKey(key)
-            if row_key in self._row_locations:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
-            self._row_locations[row_key] = start + offset
-            dict.__setitem__(self._data, row_key, cells)  # its cells built when first read
-            self.rows[row_key] = DataRow(row_key, 1, None, False)
-            self._new_rows.add(row_key)
+        keys = [key for key, _ in rows]
+        if len(set(keys)) < len(keys) or not self._row_locations._forward.keys().isdisjoint(keys):
+            raise DuplicateKey(f"A row key of {keys!r} is there already.")
+        row_keys = list(map(RowKey, keys))
+        # Each table of DataTable's filled at once (a row at a time, that bookkeeping was more
+        # than half of showing 3,000 rows, which a round's preview does every time).
+        locations = self._row_locations
+        places = range(start, start + len(row_keys))
+        locations._forward.update(zip(row_keys, places))
+        locations._reverse.update(zip(places, row_keys))
+        dict.update(self._data, zip(row_keys, [cells for _, cells in rows]))  # built when read
+        self.rows.update({row_key: DataRow(row_key, 1, None, False) for row_key in row_keys})
+        if not self._fixed_widths():
+            self._new_rows.update(row_keys)  # (else nothing is measured: _update_dimensions)
         self._require_update_dimensions = True
         self.cursor_coordinate = self.cursor_coordinate
         if start == 0 and self.columns and self.show_cursor and self.cursor_type != "none":
@@ -267,7 +359,17 @@ class RecordTable(DataTable):
         if new_keys[:len(kept)] != kept:
             return False  # reordered or inserted in the middle
         if sum(1 for (_, a), (_, b) in zip(old, rows) if a != b) > PATCH_LIMIT:
-            return False
+            if new_keys != old_keys:
+                return False
+            # The same records, many of them shown otherwise (a round's preview for another
+            # rule, another language): new values for the rows there are, each built when
+            # drawn, and nothing of DataTable's bookkeeping of 3,000 rows made again.
+            dict.update(self._data, rows)  # a row key equals its record's id
+            self._rows = rows
+            self._clear_caches()
+            self._update_count += 1
+            self.refresh()
+            return True
         old_key, old_row = self.cursor_key, self.cursor_row
         for key in gone:
             self.remove_row(key)
@@ -347,6 +449,24 @@ class RecordTable(DataTable):
         return lines
 
     # -- what DataTable measures ----------------------------------------------------------------
+
+    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None,
+                label: Any = None) -> RowKey:
+        if height != 1:
+            raise ValueError("a RecordTable's rows are one line high")
+        return super().add_row(*cells, height=height, key=key, label=label)
+
+    @property
+    def ordered_rows(self) -> Any:  # type: ignore[override]
+        return _RowsInOrder(self)
+
+    @property
+    def _y_offsets(self) -> Any:  # type: ignore[override]
+        return _OneLineRows(self)
+
+    @property
+    def _total_row_height(self) -> int:  # type: ignore[override]
+        return self.row_count
 
     def _fixed_widths(self) -> bool:
         return not any(column.auto_width for column in self.columns.values())
