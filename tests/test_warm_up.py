@@ -123,7 +123,7 @@ async def test_the_dialogs_built_in_the_background_open_with_what_the_session_ho
                 "MergeDialog", "ShowcaseScreen", "PlanEditorScreen", "StepDialog", "NoteDialog",
                 "PlanConfirmDialog", "CriterionDialog", "RoundDialog", "ConfirmDialog",
                 "MergeIdeasDialog", "PickDialog", "SignTypedDialog", "SheetDialog",
-                "WithdrawDialog"} <= names, names
+                "WithdrawDialog", "PreviewScreen"} <= names, names
         # Diagnose's form of a new problem is one of the forms kept (a form is kept by its
         # fields), and the palette's styles are read: its first opening parses none.
         fields = [getattr(d, "fields", []) for d in prebuilt if type(d).__name__ == "FormDialog"]

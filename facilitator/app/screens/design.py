@@ -193,6 +193,11 @@ class DesignScreen(StageScreen):
         self.app.push_screen(WhyScreen(self.session))
         # The list of likely duplicates (a thousand groups at 3,000 ideas), empty until shown.
         self.app.push_screen(SuggestionsDialog([], set()))
+        # A round's preview (made for the coach's own pick, which works nothing out; each
+        # preview takes over the round it is opened for).
+        from facilitator.app.screens.funnel_preview import PreviewScreen, RoundPreview
+
+        self.app.push_screen(PreviewScreen(RoundPreview(self.session, "", {"kind": "pick"})))
         # Merging the ideas marked (made with two of them; each merge takes over its own).
         ideas = funnel.pool(self.session)[:2]
         if ideas:

@@ -11,6 +11,7 @@ and then confirm (c), which records the round as one change, or go back (Esc).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Hashable
 
 from rich.text import Text
@@ -19,14 +20,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from facilitator.app.screens.base import LocalizedScreen
 from facilitator.app.screens.dialog import Kept, refill, retext, text_label
 from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, Dialog
 from facilitator.app.screens.funnel_panel import Line
 from facilitator.app.screens.funnel_rounds import rule_text
-from facilitator.app.widgets.tables import Column, RecordTable
+from facilitator.app.widgets.frame import KeysFooter
+from facilitator.app.widgets.tables import Column, LazyRow, RecordTable
 from facilitator.core import funnel
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.records import Idea
@@ -61,13 +63,20 @@ class RoundPreview:
         self.borderline = funnel.borderline(session, self.rule)
 
     @property
-    def need(self) -> int:
+    def plan(self) -> funnel.Preview:
+        """The rule's decisions (worked out again when the coach's own pick changes)."""
+        return self._plan
+
+    @plan.setter
+    def plan(self, plan: funnel.Preview) -> None:
+        self._plan = plan
+        self.tied: frozenset[str] = frozenset(plan.ties)
+        """The ideas tied at the cut (asked of every idea each time the preview is shown)."""
+        self.need = 0
         """How many of the tied ideas can stay (0 without a tie)."""
-        if not self.plan.ties:
-            return 0
-        tied = set(self.plan.ties)
-        sure = sum(1 for d in self.plan.decisions if d["kept"] and d["idea"] not in tied)
-        return int(self.rule.get("n", 0)) - sure
+        if plan.ties:
+            sure = sum(1 for d in plan.decisions if d["kept"] and d["idea"] not in self.tied)
+            self.need = int(self.rule.get("n", 0)) - sure
 
     def toggle(self, idea_id: str) -> bool:
         """Space on an idea: pick or unpick it (own pick), or keep or drop it at a tie.
@@ -81,7 +90,7 @@ class RoundPreview:
             self.rule["keep"] = keep
             self.plan = funnel.preview(self.session, self.rule)
             return True
-        if idea_id in self.plan.ties:
+        if idea_id in self.tied:
             if idea_id in self.tie_keep:
                 self.tie_keep.remove(idea_id)
             elif len(self.tie_keep) < self.need:
@@ -98,7 +107,7 @@ class RoundPreview:
         idea_id = base["idea"]
         kept: bool | None = base["kept"]
         reason = base["reason"]
-        if idea_id in self.plan.ties:
+        if idea_id in self.tied:
             if idea_id in self.tie_keep:
                 kept = True
             else:
@@ -161,7 +170,7 @@ class PreviewScreen(LocalizedScreen, Kept):
         yield Static(id="preview-legend", classes="preview-line", markup=False)
         yield RecordTable(PREVIEW_COLUMNS, id="preview-table")
         yield Line(id="preview-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show()
@@ -171,8 +180,7 @@ class PreviewScreen(LocalizedScreen, Kept):
         the cursor, nothing of the last preview's scroll."""
         self.state, self.filter = fresh.state, fresh.filter
         table = self.query_one("#preview-table", RecordTable)
-        table.set_rows([])  # refilled from the top, not kept where the last preview was
-        self.show()
+        self.show()  # (the same ideas, mostly: their rows stay, with the new decisions)
         table.move_cursor(row=0, animate=False)
         table.scroll_home(animate=False, immediate=True)
         self._show_detail()
@@ -190,14 +198,13 @@ class PreviewScreen(LocalizedScreen, Kept):
     # -- showing -------------------------------------------------------------------------------
 
     def _visible(self, decision: dict[str, Any]) -> bool:
-        kept, reason = self.state.decision(decision)
-        idea = decision["idea"]
-        return {
-            "all": True, "cut": kept is False, "kept": kept is True,
-            "borderline": idea in self.state.borderline,
-            "ties": idea in self.state.plan.ties,
-            "changed": idea in self.state.overrides,
-        }[self.filter]
+        shown, idea = self.filter, decision["idea"]
+        if shown == "all":
+            return True
+        if shown in ("cut", "kept"):
+            return self.state.decision(decision)[0] is (shown == "kept")
+        return idea in {"borderline": self.state.borderline, "ties": self.state.tied,
+                        "changed": self.state.overrides}[shown]
 
     def show(self) -> None:
         state, session = self.state, self.state.session
@@ -232,29 +239,33 @@ class PreviewScreen(LocalizedScreen, Kept):
         self.query_one("#preview-legend", Static).update(legend)
 
         units = {u.id: u.name for u in session.units()}
-        rows = []
-        for decision in state.plan.decisions:
-            if not self._visible(decision):
-                continue
-            idea_id = decision["idea"]
-            kept, reason = state.decision(decision)
-            idea = session.get(Idea, idea_id)
-            flag = ("✎" if idea_id in state.overrides else "=" if idea_id in state.plan.ties
-                    else "≈" if idea_id in state.borderline else "")
-            if kept is None:
-                mark = Text(t("design.preview.tied"), style="bold yellow")
-                value = float(decision["reason"].get("value", 0))
-                why = t("design.preview.tie_reason", value=integer(int(value))
-                        if state.rule["kind"] == "top_votes" else funnel.figure(value))
-            else:
-                mark = (Text(t("screens.design.kept"), style="bold green") if kept
-                        else Text(t("screens.design.cut"), style="bold red"))
-                why = funnel.reason_text(reason, session)
-            rows.append((idea_id, (Text(flag, style="bold yellow"), mark,
-                                   idea.title if idea else idea_id,
-                                   units.get(idea.unit_id, "") if idea else "", why)))
+        # Each row made as it is drawn: its decision in words costs more, at 3,000 ideas, than
+        # the rest of the preview's showing.
+        rows = [(decision["idea"], LazyRow(partial(self._row, decision, units)))
+                for decision in state.plan.decisions if self._visible(decision)]
         self.query_one("#preview-table", RecordTable).set_rows(rows)
         self._show_detail()
+
+    def _row(self, decision: dict[str, Any], units: dict[str, str]) -> tuple[Any, ...]:
+        """One idea's row: the mark of an override, tie or borderline, the decision, the
+        idea, its unit and the reason."""
+        state, session = self.state, self.state.session
+        idea_id = decision["idea"]
+        kept, reason = state.decision(decision)
+        idea = session.get(Idea, idea_id)
+        flag = ("✎" if idea_id in state.overrides else "=" if idea_id in state.tied
+                else "≈" if idea_id in state.borderline else "")
+        if kept is None:
+            mark = Text(t("design.preview.tied"), style="bold yellow")
+            value = float(decision["reason"].get("value", 0))
+            why = t("design.preview.tie_reason", value=integer(int(value))
+                    if state.rule["kind"] == "top_votes" else funnel.figure(value))
+        else:
+            mark = (Text(t("screens.design.kept"), style="bold green") if kept
+                    else Text(t("screens.design.cut"), style="bold red"))
+            why = funnel.reason_text(reason, session)
+        return (Text(flag, style="bold yellow"), mark, idea.title if idea else idea_id,
+                units.get(idea.unit_id, "") if idea else "", why)
 
     @on(DataTable.RowHighlighted, "#preview-table")
     def _show_detail(self) -> None:
