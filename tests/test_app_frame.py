@@ -389,6 +389,55 @@ async def test_the_keys_row_is_kept_when_nothing_changed_and_relabelled_when_it_
         assert "Undo" in footer_text(app) and "Urungkan" not in footer_text(app)
 
 
+class _FlipProbeScreen(StageScreen):
+    """A stage screen with a key that is possible or not, as another key says."""
+
+    STAGE = "diagnose"
+    BINDINGS = [Binding("h", "greet", "Sapa peserta", id="probe.greet"),
+                Binding("t", "flip", "Balik", id="probe.flip")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.greeted = 0
+        self.allowed = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return (True if self.allowed else None) if action == "greet" else True  # None: dimmed
+
+    def action_greet(self) -> None:
+        self.greeted += 1
+
+    def action_flip(self) -> None:
+        self.allowed = not self.allowed
+        self.refresh_bindings()
+
+
+async def test_a_key_no_longer_possible_is_dimmed_in_place_and_does_nothing(tmp_path, session):
+    app = make_app(tmp_path, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        probe = _FlipProbeScreen()
+        await app.push_screen(probe)
+        await pilot.pause()
+        shown = footer_keys(app)
+        [greet] = [key for key in shown if key.action == "greet"]
+        assert not greet.has_class("-disabled")
+        await pilot.press("t")
+        await pilot.pause()
+        assert footer_keys(app) == shown  # the same forty widgets, not made again
+        assert greet.has_class("-disabled") and greet.styles.text_style.dim
+        await pilot.click(greet)
+        await pilot.press("h")
+        await pilot.pause()
+        assert probe.greeted == 0
+        await pilot.press("t")
+        await pilot.pause()
+        assert footer_keys(app) == shown and not greet.has_class("-disabled")
+        await pilot.click(greet)
+        await pilot.pause()
+        assert probe.greeted == 1
+
+
 # -- the palette offers what the screen on show can do -------------------------------------------
 
 class _PaletteProbeScreen(StageScreen):

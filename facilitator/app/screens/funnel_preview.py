@@ -191,8 +191,10 @@ class PreviewScreen(LocalizedScreen, Kept):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle":
+            # Dimmed (None), not hidden, without a tie: the coach sees the key is there for one,
+            # and the keys row only changes its shade from one round's preview to the next.
             state = self.state
-            return state.rule["kind"] == "pick" or bool(state.plan.ties)
+            return True if state.rule["kind"] == "pick" or state.plan.ties else None
         return True
 
     # -- showing -------------------------------------------------------------------------------

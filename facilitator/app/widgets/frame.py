@@ -240,6 +240,34 @@ class KeysFooter(Footer):
             yield widget
 
     async def recompose(self) -> None:
-        if self._shown is not None and self.is_attached and self._keys() == self._shown:
-            return
+        if self._shown is not None and self.is_attached:
+            keys = self._keys()
+            if keys == self._shown or self._restate(keys):
+                return
         await super().recompose()
+
+    def _restate(self, keys: tuple[Any, ...]) -> bool:
+        """Show the keys as ``keys`` says, in place, if only some became possible or not (a
+        commitment sealed or not under the cursor, a round's preview with a tie or without):
+        dimmed or not, rather than forty keys made again. False if more changed."""
+        shown = self._shown or ()
+        if len(keys) != len(shown) or any(
+                new[0] != old[0] or new[1] != old[1] or new[3] != old[3]
+                for new, old in zip(keys, shown)):
+            return False
+        enabled: dict[str, bool] = {}
+        palette = None
+        for key, binding, on, _tooltip in keys:
+            if key == self.app.COMMAND_PALETTE_BINDING:
+                palette = on
+            if binding.show:
+                enabled.setdefault(binding.action, on)  # the first of an action is shown
+        for widget in self.query(FooterKey):
+            on = palette if widget.has_class("-command-palette") else enabled.get(widget.action)
+            if on is None:
+                return False  # (not as Footer composes it: made again)
+            if widget._disabled == on:
+                widget._disabled = not on
+                widget.set_class(not on, "-disabled")
+        self._shown = keys
+        return True
