@@ -389,6 +389,52 @@ async def test_the_keys_row_is_kept_when_nothing_changed_and_relabelled_when_it_
         assert "Undo" in footer_text(app) and "Urungkan" not in footer_text(app)
 
 
+async def test_the_keys_row_of_each_tab_reuses_its_keys_and_reads_as_textuals_own(
+        tmp_path, demo, monkeypatch):
+    """Design's tabs each have keys of their own: the keys row shows each tab's, as Textual's
+    footer built anew would (labels, keys, dimmed or not, tooltips, in order), with the key
+    widgets it has, only the difference in number made."""
+    from textual.widgets._footer import FooterKey
+
+    from facilitator.app.widgets.frame import KeysFooter
+
+    made = []
+    init = FooterKey.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(args[0])
+        init(self, *args, **kwargs)
+    monkeypatch.setattr(FooterKey, "__init__", counted)
+
+    def read(footer):
+        return [(key.key, key.key_display, key.description, key.action, key._disabled,
+                 str(key.tooltip or ""), key.has_class("-command-palette"))
+                for key in footer.query(FooterKey)]
+
+    app = make_app(tmp_path, demo, lang="en")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        design = app.screen
+        footer = design.query_one(KeysFooter)
+        seen = set()
+        for tab in ("rubric", "rounds", "plans", "ideas", "scores", "funnel", "rounds"):
+            made.clear()
+            design.show_tab(tab)
+            await pilot.pause()
+            await pilot.pause()  # (the footer follows after the next refresh, as Textual's)
+            ours = read(footer)
+            seen.add(tuple(ours))
+            reused = len(made)
+            with footer._context():  # Textual's own footer, built anew (as by its compose)
+                await Footer.recompose(footer)
+            await pilot.pause()
+            assert ours == read(footer), tab
+            # Not one widget per key: at most the keys this tab has more than the last.
+            assert reused <= 4, (tab, made[:reused])
+        assert len(seen) >= 4  # the tabs' keys differ
+
+
 class _FlipProbeScreen(StageScreen):
     """A stage screen with a key that is possible or not, as another key says."""
 

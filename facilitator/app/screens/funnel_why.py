@@ -11,11 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from facilitator.app.screens.base import LocalizedScreen
 from facilitator.app.screens.dialog import Kept
 from facilitator.app.screens.funnel_rounds import funnel_line
+from facilitator.app.widgets.frame import KeysFooter
 from facilitator.app.widgets.tables import Column, RecordTable
 from facilitator.core import funnel
 from facilitator.core.records import Idea
@@ -92,7 +93,7 @@ class WhyScreen(LocalizedScreen, Kept):
         yield RecordTable(WHY_COLUMNS, id="why-table")
         with VerticalScroll(id="why-detail-box"):
             yield Static(id="why-detail", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.read()

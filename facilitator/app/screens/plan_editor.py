@@ -31,7 +31,7 @@ from textual.content import Content
 from textual.events import DescendantBlur
 from textual.timer import Timer
 from textual.widgets import (
-    DataTable, Footer, Input, Select, Static, TabbedContent, TabPane, TextArea,
+    DataTable, Input, Select, Static, TabbedContent, TabPane, TextArea,
 )
 
 from facilitator.app.screens.base import LocalizedScreen
@@ -40,6 +40,7 @@ from facilitator.app.screens.plan_dialogs import (
     PlanConfirmDialog, FormRow, StepDialog, budget_text, field_input, field_select, field_text,
 )
 from facilitator.app.screens.plan_text import hints_line, meter
+from facilitator.app.widgets.frame import KeysFooter
 from facilitator.app.widgets.stage_text import short_date
 from facilitator.app.widgets.tables import Column, RecordTable
 from facilitator.core import followup, milestones as ms, plans
@@ -241,7 +242,7 @@ class PlanEditorScreen(LocalizedScreen, Kept):
             with TabPane(Content(t("plans.tab.notes")), id="tab-notes"):
                 yield Static(id="notes-note", markup=False)
                 yield PlanNotesTable(NOTE_COLUMNS, id="notes-table")
-        yield Footer()
+        yield KeysFooter()
 
     @staticmethod
     def _fields(plan: ActionPlan) -> list[tuple[str, str, list[tuple[str, str]] | None]]:

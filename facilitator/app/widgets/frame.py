@@ -204,12 +204,13 @@ class StageBar(Horizontal):
 
 
 class KeysFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows have changed.
+    """Textual's footer, changed only when the keys it shows have changed, and then in place.
 
     Textual rebuilds the footer (a widget per key, some forty on a busy stage) whenever the
     screen's bindings may have changed: focus moved, the screen was shown again, a check_action
     may say otherwise. Those come in bursts (three when a stage's body is filled) and mostly
-    change nothing; each rebuild costs a frame's worth of restyling.
+    change nothing; each rebuild costs a frame's worth of restyling. When the keys did change
+    (another tab, a key no longer possible), the key widgets there are are relabelled.
     """
 
     _shown: tuple[Any, ...] | None = None
@@ -242,32 +243,73 @@ class KeysFooter(Footer):
     async def recompose(self) -> None:
         if self._shown is not None and self.is_attached:
             keys = self._keys()
-            if keys == self._shown or self._restate(keys):
+            if keys == self._shown or await self._reuse(keys):
                 return
         await super().recompose()
 
-    def _restate(self, keys: tuple[Any, ...]) -> bool:
-        """Show the keys as ``keys`` says, in place, if only some became possible or not (a
-        commitment sealed or not under the cursor, a round's preview with a tie or without):
-        dimmed or not, rather than forty keys made again. False if more changed."""
-        shown = self._shown or ()
-        if len(keys) != len(shown) or any(
-                new[0] != old[0] or new[1] != old[1] or new[3] != old[3]
-                for new, old in zip(keys, shown)):
-            return False
-        enabled: dict[str, bool] = {}
-        palette = None
-        for key, binding, on, _tooltip in keys:
-            if key == self.app.COMMAND_PALETTE_BINDING:
-                palette = on
+    def _wanted(self) -> list[tuple[Any, ...]] | None:
+        """The keys Footer.compose would make now, each as ``(key, shown as, description,
+        action, disabled, tooltip, the palette's)``; None if it would make more than keys (a
+        group of bindings, which this app has none of)."""
+        active = self.screen.active_bindings
+        first: dict[str, tuple[Any, bool, str]] = {}
+        for _node, binding, enabled, tooltip in active.values():
             if binding.show:
-                enabled.setdefault(binding.action, on)  # the first of an action is shown
-        for widget in self.query(FooterKey):
-            on = palette if widget.has_class("-command-palette") else enabled.get(widget.action)
-            if on is None:
-                return False  # (not as Footer composes it: made again)
-            if widget._disabled == on:
-                widget._disabled = not on
-                widget.set_class(not on, "-disabled")
+                if binding.group is not None:
+                    return None
+                first.setdefault(binding.action, (binding, enabled, tooltip))  # one per action
+        app = self.app
+        wanted = [(b.key, app.get_key_display(b), b.description, b.action, not enabled,
+                   tooltip, False) for b, enabled, tooltip in first.values()]
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            entry = active.get(app.COMMAND_PALETTE_BINDING)
+            if entry is not None:
+                _node, b, enabled, _tooltip = entry
+                wanted.append((b.key, app.get_key_display(b), b.description, b.action,
+                               not enabled, b.tooltip or b.description, True))
+        return wanted
+
+    async def _reuse(self, keys: tuple[Any, ...]) -> bool:
+        """Show the keys ``keys`` says with the keys' widgets there are: relabelled, dimmed or
+        not, and only the difference in number made or removed. Made again, each key left
+        behind, with its styles and its two hidden nodes for the parts, some sixty objects in
+        reference cycles (the collector frees them only in a pass over everything): touring
+        the stages left 1,500 of them, 280,000 objects, a third of the peak memory. False if
+        the footer holds or would hold more than keys (Textual's own rebuild then)."""
+        wanted = self._wanted()
+        widgets = list(self.children)
+        if wanted is None or any(type(w) is not FooterKey for w in widgets):
+            return False
+        palette = [w for w in widgets if w.has_class("-command-palette")]
+        plain = [w for w in widgets if not w.has_class("-command-palette")]
+        wanted_palette = [spec for spec in wanted if spec[6]]
+        wanted_plain = [spec for spec in wanted if not spec[6]]
+        if len(palette) != len(wanted_palette):
+            return False
+        for widget, spec in zip(plain + palette, wanted_plain[:len(plain)] + wanted_palette):
+            key, shown, description, action, disabled, tooltip, _ = spec
+            if (widget.key, widget.key_display, widget.description, widget.action,
+                    widget._disabled) != (key, shown, description, action, disabled):
+                widget.key, widget.key_display, widget.description = key, shown, description
+                widget.action, widget._disabled = action, disabled
+                widget.set_class(disabled, "-disabled")
+                widget.clear_cached_dimensions()
+                widget.refresh(layout=True)
+            if (widget.tooltip or "") != (tooltip or ""):
+                widget.tooltip = tooltip or None
+        self.styles.grid_size_columns = len(wanted_plain)
         self._shown = keys
+        if len(plain) > len(wanted_plain):
+            await self.remove_children(plain[len(wanted_plain):])
+        elif len(plain) < len(wanted_plain):
+            made = []
+            with self._context():  # bound to this footer's style, as in its compose
+                for key, shown, description, action, disabled, tooltip, _ in \
+                        wanted_plain[len(plain):]:
+                    widget = FooterKey(key, shown, description, action, disabled=disabled,
+                                       tooltip=tooltip).data_bind(compact=Footer.compact)
+                    widget.set_reactive(FooterKey.compact, self.compact)
+                    widget.set_class(self.compact, "-compact", update=False)
+                    made.append(widget)
+            await self.mount_all(made, before=palette[0] if palette else None)
         return True
