@@ -157,6 +157,7 @@ async def test_a_folder_that_cannot_be_written_says_why_and_the_coach_tries_agai
         # Nothing was lost: the dialog is open with the same choice; another folder works.
         assert isinstance(app.screen, ExportDialog) and dialog.chosen == "md"
         folder.value = str(tmp_path / "good")
+        await pilot.pause(0.3)  # Textual's button ignores a click within 0.2 s of its last press
         await pilot.click("#export-run")
         await finish(pilot)
         [path] = dialog.written

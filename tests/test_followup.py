@@ -244,7 +244,7 @@ async def test_a_clinic_note_from_the_clinic_tab_chooses_its_plan(tmp_path, demo
         steps = dialog.query_one("#note-step", Select)
         assert len(steps._options) == len(plan.steps) + 1
         dialog.query_one("#note-text", TextArea).text = "Team met the district heads."
-        await pilot.pause()
+        await pilot.pause(0.3)  # Textual's button ignores a click within 0.2 s of its last press
         await pilot.click("#form-ok")
         await pilot.pause()
         [note] = followup.notes(demo)
