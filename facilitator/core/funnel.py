@@ -260,9 +260,8 @@ def preview(session: Session, rule: dict[str, Any]) -> Preview:
     elif kind in ("top_score", "top_votes"):
         n = int(rule.get("n", 0))
         if kind == "top_score":
-            common = common_scale(rubric)
-            value = {i.id: _weighted(_on_common_scale(means[i.id], rubric, common), None) or 0.0
-                     if i.id in means else 0.0 for i in ideas}
+            value = {i.id: weighted_score(means[i.id], rubric) or 0.0 if i.id in means else 0.0
+                     for i in ideas}
         else:
             value = {i.id: float(vote_totals(session).get(i.id, 0)) for i in ideas}
         ranked = sorted(ideas, key=lambda i: -value[i.id])
@@ -764,9 +763,10 @@ def borderline(session: Session, rule: dict[str, Any], change: float = SENSITIVI
             # (3,000 ideas, a third scored, the top 40: a few dozen, not a thousand).
             again = None if reach is None else reach.may_matter(crit.key, crit.weight, weight)
             changed = dict(scores)
+            weights = {crit.key: weight}
             for n in range(len(alike)) if again is None else again:
                 each, members = alike[n]
-                score = _weighted_with(each, crit.key, weight)
+                score = _weighted(each, weights)
                 changed.update((rid, score) for rid in members)
             flips |= base ^ _kept_by_score(changed, ideas, rule)
     return flips
@@ -823,19 +823,6 @@ class _Reach:
         if lowest <= 0:
             return None
         return [n for n, score, move in moves if score + move >= lowest]
-
-
-def _weighted_with(values: list[tuple[str, float, float]], changed: str,
-                   new_weight: float) -> float | None:
-    """``_weighted(values, {changed: new_weight})``, inline: most of the time of
-    :func:`borderline` was spent here."""
-    total = weight_sum = 0.0
-    for key, weight, value in values:
-        if key == changed:
-            weight = new_weight
-        total += weight * value
-        weight_sum += weight
-    return None if weight_sum == 0 else round(total / weight_sum, 2)
 
 
 def _kept_by_score(scores: dict[str, float | None], ideas: list[str],

@@ -234,11 +234,15 @@ class KeysFooter(Footer):
         for widget in super().compose():
             if isinstance(widget, FooterKey) and "compact" in (
                     getattr(widget, "_reactive_connect", None) or ()):
-                # Born in the footer's style: Textual's keys start compact and those bound to
-                # the footer's style are told otherwise as they mount, restyling each twice.
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+                self._in_style(widget)
             yield widget
+
+    def _in_style(self, key: FooterKey) -> None:
+        """Make ``key`` (bound to the footer's style) born in it: Textual's keys start compact
+        and those bound to the footer's style are told otherwise as they mount, restyling each
+        twice."""
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
 
     async def recompose(self) -> None:
         if self._shown is not None and self.is_attached:
@@ -308,8 +312,7 @@ class KeysFooter(Footer):
                         wanted_plain[len(plain):]:
                     widget = FooterKey(key, shown, description, action, disabled=disabled,
                                        tooltip=tooltip).data_bind(compact=Footer.compact)
-                    widget.set_reactive(FooterKey.compact, self.compact)
-                    widget.set_class(self.compact, "-compact", update=False)
+                    self._in_style(widget)
                     made.append(widget)
             await self.mount_all(made, before=palette[0] if palette else None)
         return True
