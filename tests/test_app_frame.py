@@ -470,7 +470,7 @@ async def test_a_key_no_longer_possible_is_dimmed_in_place_and_does_nothing(tmp_
         assert not greet.has_class("-disabled")
         await pilot.press("t")
         await pilot.pause()
-        assert footer_keys(app) == shown  # the same forty widgets, not made again
+        assert footer_keys(app) == shown  # the same widgets, not made again
         assert greet.has_class("-disabled") and greet.styles.text_style.dim
         await pilot.click(greet)
         await pilot.press("h")
