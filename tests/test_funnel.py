@@ -125,6 +125,46 @@ def test_the_coachs_override_needs_a_reason_and_keeps_the_rules_one(tmp_path):
     s.close()
 
 
+def test_a_preview_reads_scores_weights_ideas_and_rounds_as_they_are_now(tmp_path):
+    """The weighted scores are kept between previews: each change the coach makes between two
+    previews (a score, a weight, a new idea, a round recorded) shows in the next one."""
+    s = new_session(tmp_path)
+    a, b, c = capture(s, 3, units=1)
+    scored = [crit for crit in funnel.criteria(s) if not crit.gate]
+    first, second = scored[0], scored[1]
+    s.commit("scores", [Score(idea_id=a.id, criterion=first.key, rater="juri", value=5),
+                        Score(idea_id=a.id, criterion=second.key, rater="juri", value=1),
+                        Score(idea_id=b.id, criterion=first.key, rater="juri", value=1),
+                        Score(idea_id=b.id, criterion=second.key, rater="juri", value=4)])
+    top1, above = {"kind": "top_score", "n": 1}, {"kind": "threshold", "threshold": 2.25}
+    assert funnel.preview(s, top1).kept == [a.id]  # 3.0 against 2.5
+    # Another score: a falls to 2.0, b leads.
+    s.commit("score", [Score(idea_id=a.id, criterion=first.key, rater="juri", value=3)])
+    assert funnel.preview(s, top1).kept == [b.id]
+    assert funnel.preview(s, above).kept == [b.id]
+    # The second criterion weighs next to nothing: a's 3 on the first counts, b's 1 too.
+    funnel.edit_criterion(s, second, name=second.name, weight=0.01,
+                          scale_max=second.scale_max, gate=False)
+    assert funnel.preview(s, top1).kept == [a.id]
+    assert funnel.preview(s, above).kept == [a.id]
+    # A new idea with the best scores enters the pool, and the preview.
+    d = Idea(title="Ide baru", unit_id=a.unit_id)
+    s.commit("idea", [d])
+    s.commit("scores", [Score(idea_id=d.id, criterion=crit.key, rater="juri", value=5)
+                        for crit in scored])
+    top2 = {"kind": "top_score", "n": 2}
+    plan = funnel.preview(s, top2)
+    assert plan.kept == [a.id, d.id] and len(plan.decisions) == 4
+    assert funnel.borderline(s, top2) == rescored_borderline(s, top2)
+    # A round recorded: the next preview screens its survivors only.
+    funnel.apply_round(s, "Putaran 1", plan)
+    after = funnel.preview(s, top1)
+    assert [dec["idea"] for dec in after.decisions] == [a.id, d.id]
+    assert after.kept == [d.id]
+    assert funnel.borderline(s, top1) == rescored_borderline(s, top1)
+    s.close()
+
+
 def test_votes_rule_counts_dots(tmp_path):
     s = new_session(tmp_path)
     ideas = capture(s, 4, units=1)

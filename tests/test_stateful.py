@@ -463,6 +463,13 @@ class LabDay(RuleBasedStateMachine):
                 assert funnel.reason_text(decision["reason"], self.session).strip()
 
     @invariant()
+    def kept_figures_are_the_figures_now(self):
+        # The mean and weighted scores every round's preview reads are kept until a table they
+        # read changes: after any step (an undo, a merge, a delete...), they equal a new count.
+        assert funnel.mean_scores(self.session) == funnel._mean_scores(self.session)
+        assert funnel.scored_pool(self.session) == funnel._scored_pool(self.session)
+
+    @invariant()
     def seals_hold(self):
         assert verify(self.session) == []
         for sealed in self.session.sealed():
