@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable
 
-from facilitator.app.widgets.tables import Column, LazyRow, RecordTable
+from facilitator.app.widgets.tables import Column, LazyRows, RecordTable
 
 COLUMNS = [Column("n", "N", literal=True, width=6), Column("title", "Judul", literal=True)]
 ROWS = 3000
@@ -33,17 +33,16 @@ def shown(table: RecordTable) -> str:
 async def test_lazy_rows_are_made_only_as_they_are_drawn():
     made: list[int] = []
 
-    def row(n: int):
-        def make():
-            made.append(n)
-            return (str(n), f"Ide [bold]{n}[/]")
-        return make
+    def make(key: str):
+        n = int(key.removeprefix("idea-"))
+        made.append(n)
+        return (str(n), f"Ide [bold]{n}[/]")
 
     app = TableApp()
     async with app.run_test(size=(100, 30)) as pilot:
         table = app.query_one("#ours", RecordTable)
         table.focus()
-        table.set_rows([(f"idea-{n}", LazyRow(row(n))) for n in range(ROWS)])
+        table.set_rows(LazyRows([f"idea-{n}" for n in range(ROWS)], make))
         await pilot.pause()
         assert table.row_count == ROWS
         assert "Ide [bold]0[/]" in shown(table)  # literally, as every cell
@@ -71,12 +70,24 @@ async def test_new_values_for_the_same_rows_are_shown_without_refilling_the_tabl
         assert table.cursor_key == "idea-1500"  # the coach's place kept
         assert "Gagasan 1500" in shown(table) and "Ide 1500" not in shown(table)
         # Lazily given, the same: the new values drawn.
-        table.set_rows([(key, LazyRow(lambda n=n: (str(n), f"Baru {n}")))
-                        for n, (key, _) in enumerate(plain_rows())])
+        keys = [key for key, _ in plain_rows()]
+        table.set_rows(LazyRows(keys, lambda key: (key, f"Baru {key}")))
         await pilot.pause()
         assert table.full_rebuilds == builds
-        assert "Baru 1500" in shown(table)
-        assert table.get_row_at(10)[1].plain == "Baru 10"
+        assert table.cursor_key == "idea-1500"
+        assert "Baru idea-1500" in shown(table)
+        assert table.get_row_at(10)[1].plain == "Baru idea-10"
+        # And again, lazily: each fill's own values, never the last one's.
+        table.set_rows(LazyRows(keys, lambda key: (key, f"Lagi {key}")))
+        await pilot.pause()
+        assert table.full_rebuilds == builds
+        assert "Lagi idea-1500" in shown(table) and "Baru" not in shown(table)
+        assert table.get_row("idea-2999")[1].plain == "Lagi idea-2999"
+        # Fewer rows, lazily: the table shows those only.
+        table.set_rows(LazyRows(keys[:100], lambda key: (key, f"Sisa {key}")))
+        await pilot.pause()
+        assert table.row_count == 100 and table.cursor_key == "idea-99"
+        assert "Sisa idea-99" in shown(table)
 
 
 async def test_moving_in_a_long_table_lands_where_datatable_lands():

@@ -11,7 +11,6 @@ and then confirm (c), which records the round as one change, or go back (Esc).
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, Hashable
 
 from rich.text import Text
@@ -28,7 +27,7 @@ from facilitator.app.screens.funnel_dialogs import DIALOG_CSS, Dialog
 from facilitator.app.screens.funnel_panel import Line
 from facilitator.app.screens.funnel_rounds import rule_text
 from facilitator.app.widgets.frame import KeysFooter
-from facilitator.app.widgets.tables import Column, LazyRow, RecordTable
+from facilitator.app.widgets.tables import Column, LazyRows, RecordTable
 from facilitator.core import funnel
 from facilitator.core.errors import FacilitatorError
 from facilitator.core.records import Idea
@@ -72,10 +71,16 @@ class RoundPreview:
         self._plan = plan
         self.tied: frozenset[str] = frozenset(plan.ties)
         """The ideas tied at the cut (asked of every idea each time the preview is shown)."""
+        self.by_idea: dict[str, dict[str, Any]] = {d["idea"]: d for d in plan.decisions}
+        """The rule's decision for each idea of the pool."""
+        self.order: list[str] = list(self.by_idea)
+        """The ideas of the pool, in its order."""
+        self.rule_keeps = sum(1 for d in plan.decisions if d["kept"])
+        """How many ideas the rule keeps (the tied ones included, as the rule ranks them)."""
         self.need = 0
         """How many of the tied ideas can stay (0 without a tie)."""
         if plan.ties:
-            sure = sum(1 for d in plan.decisions if d["kept"] and d["idea"] not in self.tied)
+            sure = self.rule_keeps - sum(1 for rid in self.tied if self.by_idea[rid]["kept"])
             self.need = int(self.rule.get("n", 0)) - sure
 
     def toggle(self, idea_id: str) -> bool:
@@ -121,9 +126,14 @@ class RoundPreview:
 
     def counts(self) -> tuple[int, int, int]:
         """``(staying, leaving, still open at a tie)``."""
-        fates = [self.decision(d)[0] for d in self.plan.decisions]
-        return (sum(1 for f in fates if f is True), sum(1 for f in fates if f is False),
-                sum(1 for f in fates if f is None))
+        # The rule's own count, corrected for the few ideas a tie or the coach decides: not
+        # every idea's decision asked again (3,000 of them each time the preview is shown).
+        fates = {True: self.rule_keeps, False: len(self.order) - self.rule_keeps, None: 0}
+        for idea_id in self.tied | self.overrides.keys():
+            base = self.by_idea[idea_id]
+            fates[bool(base["kept"])] -= 1
+            fates[self.decision(base)[0]] += 1
+        return fates[True], fates[False], fates[None]
 
     def apply(self):
         """Record the round (raises the core's error if a tie is still open)."""
@@ -243,9 +253,10 @@ class PreviewScreen(LocalizedScreen, Kept):
         units = {u.id: u.name for u in session.units()}
         # Each row made as it is drawn: its decision in words costs more, at 3,000 ideas, than
         # the rest of the preview's showing.
-        rows = [(decision["idea"], LazyRow(partial(self._row, decision, units)))
-                for decision in state.plan.decisions if self._visible(decision)]
-        self.query_one("#preview-table", RecordTable).set_rows(rows)
+        shown = state.order if self.filter == "all" else [
+            idea_id for idea_id in state.order if self._visible(state.by_idea[idea_id])]
+        self.query_one("#preview-table", RecordTable).set_rows(LazyRows(
+            shown, lambda idea_id: self._row(state.by_idea[idea_id], units)))
         self._show_detail()
 
     def _row(self, decision: dict[str, Any], units: dict[str, str]) -> tuple[Any, ...]:
@@ -275,7 +286,7 @@ class PreviewScreen(LocalizedScreen, Kept):
         state, session = self.state, self.state.session
         idea_id = self._cursor()
         line = Text()
-        decision = next((d for d in state.plan.decisions if d["idea"] == idea_id), None)
+        decision = state.by_idea.get(idea_id) if idea_id else None
         idea = session.get(Idea, idea_id) if idea_id else None
         if decision is not None and idea is not None:
             kept, reason = state.decision(decision)
@@ -316,7 +327,7 @@ class PreviewScreen(LocalizedScreen, Kept):
         idea_id = self._cursor()
         if idea_id is None:
             return
-        decision = next(d for d in self.state.plan.decisions if d["idea"] == idea_id)
+        decision = self.state.by_idea[idea_id]
         rule_kept, rule_reason = self.state.decision(decision, override=False)
         idea = self.state.session.get(Idea, idea_id)
         state = self.state

@@ -20,7 +20,8 @@ content, which these never are).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
+from itertools import repeat
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -81,47 +82,36 @@ def cell(value: Any, align: Literal["left", "center", "right"] = "left") -> Text
 Row = tuple[str, Sequence[Any]]
 
 
-class LazyRow(Sequence[Any]):
-    """A row's values worked out only when they are first read: when the row is drawn, mostly.
+class LazyRows:
+    """Rows whose values are worked out only when first read (when drawn, mostly), each by
+    ``make(key)``.
 
     For a table whose every row costs something to make (a round's preview: each idea's
     decision and its reason in words), so that showing 3,000 of them makes the few dozen on the
-    screen. ``make`` is called once, with no arguments, and returns the row's values; it should
-    read nothing that changes before the table is next filled. Two lazy rows are never equal
-    (reading them to compare would make them all): every lazy row given counts as changed, and
-    takes the place of the one there.
+    screen; and nothing is made per row as they are given, not even an object to make it later
+    (at 3,000 rows, one each cost a millisecond or two and as many young garbage collections).
+    ``make`` should read nothing that changes before the table is next filled. Two fills are
+    never equal (reading them to compare would make every row): each gives every row of the
+    table a new value, made when drawn.
     """
 
-    __slots__ = ("_make", "_values")
+    __slots__ = ("keys", "make")
 
-    def __init__(self, make: Callable[[], Sequence[Any]]) -> None:
-        self._make: Callable[[], Sequence[Any]] | None = make
-        self._values: tuple[Any, ...] = ()
+    def __init__(self, keys: Iterable[str], make: Callable[[str], Sequence[Any]]) -> None:
+        self.keys: list[str] = list(keys)
+        self.make = make
 
-    @property
-    def values(self) -> tuple[Any, ...]:
-        if self._make is not None:
-            self._values, self._make = tuple(self._make()), None
-        return self._values
 
-    def __getitem__(self, index: Any) -> Any:
-        return self.values[index]
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.values)
-
-    __eq__ = object.__eq__
-    __hash__ = object.__hash__
+def _values(key: str, cells: tuple[Any, ...] | LazyRows) -> tuple[Any, ...]:
+    """A row's values, made now if they were to be made when drawn."""
+    return tuple(cells.make(key)) if type(cells) is LazyRows else cells
 
 
 class _LazyCells(dict):
     """``DataTable``'s rows (row key -> column key -> cell), each row's cells built as it is
     first read: when it is drawn, mostly, so a table of 3,000 rows builds the few dozen on the
-    screen rather than 15,000 cells. A row not read yet holds its values as given (a tuple or
-    a :class:`LazyRow`)."""
+    screen rather than 15,000 cells. A row not read yet holds its values as given (a tuple), or
+    the :class:`LazyRows` that will make them."""
 
     __slots__ = ("_build",)
 
@@ -131,8 +121,11 @@ class _LazyCells(dict):
 
     def __getitem__(self, key: Any) -> Any:
         value = dict.__getitem__(self, key)
-        if type(value) is tuple or type(value) is LazyRow:
+        if type(value) is tuple:
             value = self._build(value)
+            dict.__setitem__(self, key, value)
+        elif type(value) is LazyRows:
+            value = self._build(_values(key.value if isinstance(key, RowKey) else key, value))
             dict.__setitem__(self, key, value)
         return value
 
@@ -224,14 +217,22 @@ class RecordTable(DataTable):
             self._specs = list(columns)
             self._rebuild(self._rows)
 
-    def set_rows(self, rows: Iterable[Row]) -> None:
-        """Show ``rows``: ``(key, cells)`` pairs, the key a record id unique in the table.
+    def set_rows(self, rows: Iterable[Row] | LazyRows) -> None:
+        """Show ``rows``: ``(key, cells)`` pairs, the key a record id unique in the table, or
+        :class:`LazyRows`, whose rows are made when drawn.
 
         Nothing happens if neither the rows nor the columns changed, so screens may call this on
-        every refresh. A row's cells may be a :class:`LazyRow`, made when the row is drawn.
+        every refresh.
         """
-        rows = [(str(key), cells if type(cells) is LazyRow else tuple(cells))
-                for key, cells in rows]
+        if type(rows) is LazyRows:
+            fill = rows
+            rows = list(zip(fill.keys, repeat(fill)))
+            if (self._rows and len(rows) == len(self._rows) and fill.keys == self.row_keys
+                    and self._wanted_layout() == self._layout):
+                self._new_values(rows)
+                return
+        else:
+            rows = [(str(key), tuple(cells)) for key, cells in rows]
         if rows == self._rows and self._wanted_layout() == self._layout:
             return
         self._rebuild(rows)
@@ -301,7 +302,7 @@ class RecordTable(DataTable):
             return
         if len(rows) < 4:
             for key, cells in rows:
-                self.add_row(*self._cells(cells), key=key)
+                self.add_row(*self._cells(_values(key, cells)), key=key)
             return
         start = self.row_count
         keys = [key for key, _ in rows]
@@ -361,14 +362,7 @@ class RecordTable(DataTable):
         if sum(1 for (_, a), (_, b) in zip(old, rows) if a != b) > PATCH_LIMIT:
             if new_keys != old_keys:
                 return False
-            # The same records, many of them shown otherwise (a round's preview for another
-            # rule, another language): new values for the rows there are, each built when
-            # drawn, and nothing of DataTable's bookkeeping of 3,000 rows made again.
-            dict.update(self._data, rows)  # a row key equals its record's id
-            self._rows = rows
-            self._clear_caches()
-            self._update_count += 1
-            self.refresh()
+            self._new_values(rows)
             return True
         old_key, old_row = self.cursor_key, self.cursor_row
         for key in gone:
@@ -376,6 +370,7 @@ class RecordTable(DataTable):
         before = dict(old)
         for key, cells in rows[:len(kept)]:
             if before[key] != cells:
+                cells = _values(key, cells)
                 padded = list(cells) + [""] * (len(self._specs) - len(cells))
                 for value, column in zip(padded, self._specs):
                     self.update_cell(key, column.key, cell(value, column.align))
@@ -386,6 +381,21 @@ class RecordTable(DataTable):
             row = new_keys.index(old_key) if old_key in new_keys else min(old_row, len(rows) - 1)
             self.move_cursor(row=row, animate=False)
         return True
+
+    def _new_values(self, rows: list[tuple[str, Any]]) -> None:
+        """The same records, many of them shown otherwise (a round's preview for another rule,
+        another language): new values for the rows there are, each built when drawn, and
+        nothing of DataTable's bookkeeping of 3,000 rows made again."""
+        if rows and type(rows[0][1]) is LazyRows:
+            # One maker for every row: given under the table's own row keys, whose hashes the
+            # dict keeps (by the record ids, each would be compared in Python with its key).
+            dict.update(self._data, dict.fromkeys(self.rows, rows[0][1]))
+        else:
+            dict.update(self._data, rows)  # a row key equals its record's id
+        self._rows = rows
+        self._clear_caches()
+        self._update_count += 1
+        self.refresh()
 
     # -- drawing -------------------------------------------------------------------------------
 
