@@ -27,9 +27,11 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.geometry import Size
+from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets._data_table import DuplicateKey, Row as DataRow, RowKey
+from textual.widgets._data_table import _EMPTY_TEXT, DuplicateKey, Row as DataRow, RowKey
 
 from facilitator.i18n import t
 
@@ -399,20 +401,142 @@ class RecordTable(DataTable):
 
     # -- drawing -------------------------------------------------------------------------------
 
+    _pass_styles: dict[str, Style] | None = None
+    """The styles every line of a drawing pass shares (see :meth:`_shared_style`), worked out
+    when the pass first needs them and dropped when the next pass begins."""
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop``, as ``DataTable`` draws them; the styles they share are worked
+        out afresh for each pass, since every change to them is followed by one."""
+        self._pass_styles = None
+        return super().render_lines(crop)
+
+    def notify_style_update(self) -> None:
+        """Drop the shared styles along with ``DataTable``'s caches: the CSS or theme changed."""
+        self._pass_styles = None
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y``, as ``DataTable.render_line`` draws it, the table's style worked out once
+        a pass rather than once a line."""
+        if self.fixed_rows:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        if not self.show_header or y >= self.header_height:
+            y += scroll_y
+        return self._render_line(y, scroll_x, scroll_x + self.size.width, self._shared_style(""))
+
+    def _shared_style(self, component: str) -> Style:
+        """The table's rich style (``component`` empty) or a component's, once per pass.
+
+        ``DataTable`` works these out for every line it draws (the table's, the header's and
+        the row's zebra stripe), each a walk up the whole DOM blending backgrounds: a fifth of
+        the time a line took. Nothing changes them in the middle of a pass.
+        """
+        styles = self._pass_styles
+        if styles is None:
+            styles = self._pass_styles = {}
+        style = styles.get(component)
+        if style is None:
+            style = styles[component] = (self.get_component_styles(component).rich_style
+                                         if component else self.rich_style)
+        return style
+
+    def _render_line_in_row(self, row_key: RowKey, line_no: int, base_style: Style,
+                            cursor_location: Coordinate, hover_location: Coordinate,
+                            ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        """A row's line (the header's too), as ``DataTable`` draws it, for the table the screens
+        have: a row cursor, rows one line high, no row labels, no fixed rows or columns.
+
+        ``DataTable`` works out the row's styles again for each of its cells (the styles of the
+        cursor and hover, their sums with the row's) and draws each cell by Rich's general path;
+        here they are worked out once a row and each cell is drawn by :meth:`_cell_line`. Any
+        other table, and any cell that path declines, is drawn by ``DataTable``.
+        """
+        cursor_type = self.cursor_type
+        header = row_key is self._header_row_key
+        row_index = -1 if header else self._row_locations.get(row_key)
+        if (line_no or cursor_type != "row" or self.fixed_rows or self.fixed_columns
+                or (self._labelled_row_exists and self.show_row_labels) or row_index is None
+                or (self.header_height if header else self.rows[row_key].height) != 1):
+            return super()._render_line_in_row(row_key, line_no, base_style, cursor_location,
+                                               hover_location)
+        show_cursor = self.show_cursor
+        show_hover = self._show_hover_cursor
+        update_count = self._update_count
+        pseudo_classes = self._pseudo_class_state
+        # DataTable's own cache and key: what invalidates its rows invalidates these.
+        row_cache_key = (row_key, line_no, base_style, cursor_location, hover_location,
+                         cursor_type, show_cursor, show_hover, update_count, pseudo_classes)
+        drawn = self._row_render_cache.get(row_cache_key)
+        if drawn is not None:
+            return drawn
+        if header:
+            row_style = self._shared_style("datatable--header")
+        elif self.zebra_stripes:
+            row_style = self._shared_style(
+                "datatable--odd-row" if row_index % 2 else "datatable--even-row")
+        else:
+            row_style = base_style
+        # A row cursor highlights a whole row (DataTable._should_highlight).
+        cursor = row_index == cursor_location.row
+        hover = row_index == hover_location.row
+        component_style, post_style = self._get_styles_to_render_cell(
+            header, False, False, hover, cursor, show_cursor, show_hover,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        console = self.app.console
+        pre = console.get_style(row_style + component_style)
+        post = console.get_style(post_style)
+        # _cell_line adds the cell's place to styles that carry none.
+        placeable = not (pre.link or pre.meta or post.link or post.meta)
+        values = None if header else self._data[row_key]
+        pad = self.cell_padding
+        cell_cache = self._cell_render_cache
+        line: list[list[Segment]] = []
+        table_width = 0
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            table_width += width
+            cell_cache_key = (row_key, column.key, row_style, cursor, hover, show_hover,
+                              update_count, pseudo_classes)
+            lines = cell_cache.get(cell_cache_key)
+            if lines is None:
+                value = column.label if header else self._shown(values.get(column.key))
+                segments = (self._cell_line(value, row_index, column_index, pre, post,
+                                            width - 2 * pad, pad) if placeable else None)
+                if segments is None:
+                    lines = super()._render_cell(row_index, column_index, row_style, width,
+                                                 cursor, hover)
+                else:
+                    lines = cell_cache[cell_cache_key] = [segments]
+            line.append(lines[0])
+        # The rest of the width, in the row's colours, a click there lands on the row.
+        extend_style, _ = self._get_styles_to_render_cell(
+            header, False, False, hover, cursor, show_cursor, show_hover, False, False)
+        extend_style = row_style + extend_style
+        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        line.append([Segment(" " * max(0, self.size.width - table_width), extend_style)])
+        drawn = self._row_render_cache[row_cache_key] = ([], line)
+        return drawn
+
+    @staticmethod
+    def _shown(value: Any) -> Any:
+        """What ``DataTable`` draws for a body cell holding ``value``: an empty text of its own
+        for none or an empty text (whatever that one's style or justification)."""
+        return _EMPTY_TEXT if value is None or isinstance(value, Text) and not value else value
+
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
-        """A body cell's line, drawn as ``DataTable`` draws it, segment for segment, without
-        Rich's general path (a styled, padded renderable rendered into lines, then cropped):
-        every cell here is one line of ``Text``, and that path cost about as much as the rest of
-        a frame (some 40 ms for the two dozen rows a tab shows when it comes to the front).
-        Headers, labels and anything unusual are drawn by ``DataTable`` itself."""
+        """A body cell's lines, as ``DataTable`` draws them, drawn by :meth:`_cell_line`.
+        (:meth:`_render_line_in_row` calls that itself; this is for ``DataTable``'s other
+        callers.) Headers, labels and anything unusual are drawn by ``DataTable`` itself."""
         if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
         row = self.rows.get(row_key)
         pad = self.cell_padding
-        if row is None or row.height != 1 or column_key is None or width - 2 * pad < 1:
+        if row is None or row.height != 1 or column_key is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
                      self._update_count, self._pseudo_class_state)
@@ -420,19 +544,100 @@ class RecordTable(DataTable):
         lines = cache.get(cache_key)
         if lines is not None:
             return lines
-        value = self._data[row_key].get(column_key)
-        if not isinstance(value, Text) or "\n" in value.plain or "\t" in value.plain:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         component_style, post_style = self._get_styles_to_render_cell(
             False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
         console = self.app.console
+        pre = console.get_style(base_style + component_style)
+        post = console.get_style(post_style)
+        segments = None
+        if not (pre.link or pre.meta or post.link or post.meta):
+            value = self._shown(self._data[row_key].get(column_key))
+            segments = self._cell_line(value, row_index, column_index, pre, post,
+                                       width - 2 * pad, pad)
+        if segments is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        lines = cache[cache_key] = [segments]
+        return lines
+
+    def _cell_line(self, value: Any, row_index: int, column_index: int, pre: Style,
+                   post: Style, inner: int, pad: int) -> list[Segment] | None:
+        """A one-line cell's segments, as ``DataTable`` draws ``value`` there, or None when
+        ``DataTable`` must draw it itself.
+
+        ``DataTable`` renders ``Styled(Padding(value, (0, pad)), pre, post)`` into lines by Rich's
+        general path and crops them, which cost about as much as the rest of a frame (some 40 ms
+        for the two dozen rows a tab shows when it comes to the front). Every cell here is one
+        line of ``Text``: plain printable ASCII (most cells: one cell a character) is cut and
+        padded here as Rich would; other text goes through the parts of that path that matter
+        for one line. ``inner`` is the width inside the padding, ``pad`` the padding each side;
+        ``pre`` and ``post`` carry no link and no meta (the cell's place is added here).
+        """
+        if not isinstance(value, Text) or inner < 1 or value.no_wrap is False:
+            return None  # (a text that wraps wraps even in a row one line high)
+        plain = value.plain
+        if "\n" in plain or "\t" in plain:
+            return None
+        console = self.app.console
+        overflow = value.overflow
+        # The console options DataTable renders with carry no justify and no overflow: the
+        # text's own or Rich's defaults.
+        if not value._spans and plain.isascii() and plain.isprintable() and overflow != "ignore":
+            content = (console.get_style(value.style, default=Style.null())
+                       if value.style else None)
+            if content is not None and (content.link or content.meta):
+                return None
+            ellipsis = overflow == "ellipsis"
+            justify = value.justify
+            # Text.wrap with no_wrap: Lines.justify, then Text.truncate (cut to the width with
+            # "…" or not; a left-justified line is padded to it as well).
+            if justify == "left":
+                if len(plain) > inner:
+                    shown = plain[:inner - 1] + "…" if ellipsis else plain[:inner]
+                else:
+                    shown = plain + " " * (inner - len(plain))
+            elif justify == "center" or justify == "right":
+                shown = plain.rstrip()
+                if len(shown) > inner:
+                    shown = shown[:inner - 1] + "…" if ellipsis else shown[:inner]
+                gap = inner - len(shown)
+                shown = (" " * (gap // 2) + shown + " " * (gap - gap // 2) if justify == "center"
+                         else " " * gap + shown)
+            elif len(plain) > inner:  # "default", and "full" (which leaves a last line be)
+                shown = plain[:inner - 1] + "…" if ellipsis else plain[:inner]
+            else:
+                shown = plain
+            # Segment.apply_style(pre, post) on the padding (no style) and on the text (its
+            # style, if any), then the cell's place for a mouse click.
+            place = Style.from_meta({"row": row_index, "column": column_index})
+            blank = pre or None
+            if post:
+                blank = blank + post if blank else post
+            blank = place if blank is None else blank + place
+            if content is None:
+                styled = blank
+            else:
+                styled = pre + content if pre else content
+                if post:
+                    styled = styled + post if styled else post
+                styled = styled + place
+            line = [Segment(" " * pad, blank)] if pad else []
+            if shown:
+                line.append(Segment(shown, styled))
+            elif not value.style:
+                # Rich draws a text without spans as one segment, empty or not (a text's style
+                # is a span once Text.__rich_console__ has joined its lines).
+                line.append(Segment("", blank))
+            if len(shown) < inner:
+                line.append(Segment(" " * (inner - len(shown)), blank))
+            if pad:
+                line.append(Segment(" " * pad, blank))
+            return line
         options = self.app.console_options
-        inner = width - 2 * pad
         # Text.__rich_console__ with the options DataTable gives it (one line, no wrapping),
         # then what Padding, Styled and Console.render_lines do with that line.
         wrapped = value.wrap(console, inner, justify=value.justify or options.justify or "default",
-                             overflow=value.overflow or options.overflow or "fold",
+                             overflow=overflow or options.overflow or "fold",
                              tab_size=value.tab_size or console.tab_size, no_wrap=True)
         # Joined as Text.__rich_console__ joins its lines: a line's own style becomes a span
         # (Text.render draws a text without spans in no style at all).
@@ -445,18 +650,13 @@ class RecordTable(DataTable):
         # makes every cell's styles unique and each of their sums a miss of Rich's cache; the
         # styles are summed without it, then it is added: the same styles, when nothing else in
         # the cell carries a place or a link (else DataTable draws it).
-        pre = console.get_style(base_style + component_style)
-        post = console.get_style(post_style)
         if any(style is not None and (style.link or style.meta)
-               for style in (pre, post, *(segment.style for segment in segments))):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+               for style in (segment.style for segment in segments)):
+            return None
         place = Style.from_meta({"row": row_index, "column": column_index})
-        line = [Segment(text, None if control else place if style is None else style + place,
+        return [Segment(text, None if control else place if style is None else style + place,
                         control)
                 for text, style, control in Segment.apply_style(segments, pre, post)]
-        lines = [line]
-        cache[cache_key] = lines
-        return lines
 
     # -- what DataTable measures ----------------------------------------------------------------
 
