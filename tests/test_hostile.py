@@ -17,10 +17,11 @@ import re
 
 import pytest
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, TabbedContent
+from textual.widgets import DataTable, Footer, Input, RadioButton, TabbedContent
 
 from facilitator.app import FacilitatorApp
 from facilitator.app.screens.base import StageScreen
+from facilitator.app.screens.funnel_preview import PreviewScreen
 from facilitator.app.widgets.frame import SessionHeader, StageBar
 from facilitator.core.records import (
     ActionPlan, Commitment, Idea, Note, Participant, Problem, Unit,
@@ -194,7 +195,8 @@ async def test_hostile_text_shows_literally_on_every_screen_at_80x24(tmp_path, d
                 opened.append(f"drumup/{pane.id}/edit")
         if await visit_dialog(pilot, "drumup/lab_details", "d", seen):
             opened.append("drumup/lab_details")
-        # Diagnose: the tabs, an idea's and a problem's edit dialog.
+        # Diagnose: the tabs, an idea's and a problem's edit dialog, and the choices of a unit,
+        # a problem and an initiator for the ideas captured next (lists of what was typed).
         screen = await visit_tabs(pilot, "2", seen)
         tabs = screen.query_one(TabbedContent)
         for pane in list(tabs.query("TabPane")):
@@ -204,6 +206,14 @@ async def test_hostile_text_shows_literally_on_every_screen_at_80x24(tmp_path, d
             if table is not None and await visit_dialog(pilot, f"diagnose/{pane.id}/edit", "e",
                                                         seen, focus=table):
                 opened.append(f"diagnose/{pane.id}/edit")
+        tabs.active = "tab-ideas"
+        await settle(pilot)
+        for key, name in (("ctrl+o", "unit"), ("f3", "problem"), ("f4", "initiator")):
+            table = first_table(tabs.get_pane("tab-ideas"))
+            if await visit_dialog(pilot, f"diagnose/choose_{name}", key, seen, focus=table):
+                opened.append(f"diagnose/choose_{name}")
+        await pilot.press("escape")  # out of the capture field the choices give the keys to
+        await settle(pilot)
         # Design: the tabs and the why-report of the rounds.
         screen = await visit_tabs(pilot, "3", seen)
         tabs = screen.query_one(TabbedContent)
@@ -212,6 +222,45 @@ async def test_hostile_text_shows_literally_on_every_screen_at_80x24(tmp_path, d
         table = first_table(tabs.get_pane("tab-rounds"))
         if await visit_dialog(pilot, "design/why", "w", seen, focus=table):
             opened.append("design/why")
+        # A new round, named with markup: its dialog, its preview (the top 5 by score) and the
+        # override of a decision there.
+        table.focus()
+        await pilot.press("n")
+        await settle(pilot)
+        check_screen(app, "design/rounds/new", seen)
+        dialog = app.screen
+        dialog.query_one("#rule-top_score", RadioButton).value = True
+        await settle(pilot)
+        dialog.query_one("#round-param", Input).value = "5"
+        dialog.query_one("#round-name", Input).value = hostile(0)
+        dialog.query_one("#round-name", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PreviewScreen), app.screen
+        check_screen(app, "design/rounds/preview", seen)
+        if await visit_dialog(pilot, "design/rounds/override", "o", seen):
+            opened.append("design/rounds/override")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        # The likely duplicates (the hostile titles repeat) and the merging of two ideas.
+        tabs.active = "tab-ideas"
+        await settle(pilot)
+        table = first_table(tabs.get_pane("tab-ideas"))
+        table.focus()
+        await pilot.press("s")
+        for _ in range(50):  # the list follows its search
+            await settle(pilot, 1)
+            if app.screen is not screen:
+                break
+        check_screen(app, "design/duplicates", seen)
+        while app.screen is not screen:
+            await pilot.press("escape")
+            await settle(pilot)
+        table.focus()
+        await pilot.press("space", "down", "space")
+        if await visit_dialog(pilot, "design/merge", "m", seen):
+            opened.append("design/merge")
         # Deliver: the tabs, a commitment's dialog and the plan editor.
         screen = await visit_tabs(pilot, "4", seen)
         tabs = screen.query_one(TabbedContent)
@@ -222,6 +271,14 @@ async def test_hostile_text_shows_literally_on_every_screen_at_80x24(tmp_path, d
         table.move_cursor(row=table.row_keys.index(unsigned), animate=False)
         if await visit_dialog(pilot, "deliver/commitment", "e", seen, focus=table):
             opened.append("deliver/commitment")
+        for key, name in (("t", "sign_typed"), ("s", "sign_sheet")):
+            if await visit_dialog(pilot, f"deliver/{name}", key, seen, focus=table):
+                opened.append(f"deliver/{name}")
+        sealed = next(c.id for c in demo.all(Commitment) if c.sealed_at)
+        table.move_cursor(row=table.row_keys.index(sealed), animate=False)
+        for key, name in (("w", "withdraw"), ("v", "seal_check"), ("enter", "details")):
+            if await visit_dialog(pilot, f"deliver/{name}", key, seen, focus=table):
+                opened.append(f"deliver/{name}")
         tabs.active = "tab-plans"
         await settle(pilot)
         table = first_table(tabs.get_pane("tab-plans"))
@@ -229,6 +286,11 @@ async def test_hostile_text_shows_literally_on_every_screen_at_80x24(tmp_path, d
         table.move_cursor(row=table.row_keys.index(marked.id), animate=False)
         if await visit_dialog(pilot, "deliver/plan_editor", "enter", seen, focus=table):
             opened.append("deliver/plan_editor")
+        tabs.active = "tab-milestones"
+        await settle(pilot)
+        table = first_table(tabs.get_pane("tab-milestones"))
+        if await visit_dialog(pilot, "deliver/milestone_note", "c", seen, focus=table):
+            opened.append("deliver/milestone_note")
         # Display: the tabs (dashboard, catalogue, minutes), the showcase, the export dialog.
         await visit_tabs(pilot, "5", seen)
         tabs = app.screen.query_one(TabbedContent)
@@ -245,11 +307,16 @@ async def test_hostile_text_shows_literally_on_every_screen_at_80x24(tmp_path, d
     # Every stage, every tab, and the dialogs that show typed text were reached...
     for name in ("drumup", "diagnose", "design", "deliver", "display", "display/showcase",
                  "deliver/plan_editor", "deliver/commitment", "diagnose/tab-ideas/edit",
-                 "save_as", "keys"):
+                 "save_as", "keys", "design/rounds/preview", "design/rounds/override",
+                 "design/duplicates", "design/merge", "diagnose/choose_unit",
+                 "diagnose/choose_problem", "deliver/sign_typed", "deliver/withdraw",
+                 "deliver/details", "deliver/milestone_note"):
         assert name in seen.checked, (name, seen.checked)
     # ...and those listing what the room typed show the markup as its characters.
     must_show = {"drumup", "diagnose", "deliver", "display/showcase", "deliver/plan_editor",
-                 "diagnose/tab-ideas/edit", "deliver/commitment"}
+                 "diagnose/tab-ideas/edit", "deliver/commitment", "design/rounds/preview",
+                 "design/rounds/override", "design/duplicates", "design/merge",
+                 "diagnose/choose_unit", "diagnose/choose_problem", "deliver/details"}
     assert must_show <= seen.literal, sorted(must_show - seen.literal)
     print(f"\nhostile texts: {len(HOSTILE)}; inputs placed: {placed}; "
           f"screens checked: {len(seen.checked)}; showing typed markup: {len(seen.literal)}")
