@@ -73,8 +73,6 @@ class RoundPreview:
         """The ideas tied at the cut (asked of every idea each time the preview is shown)."""
         self.by_idea: dict[str, dict[str, Any]] = {d["idea"]: d for d in plan.decisions}
         """The rule's decision for each idea of the pool."""
-        self.order: list[str] = list(self.by_idea)
-        """The ideas of the pool, in its order."""
         self.rule_keeps = sum(1 for d in plan.decisions if d["kept"])
         """How many ideas the rule keeps (the tied ones included, as the rule ranks them)."""
         self.need = 0
@@ -128,7 +126,7 @@ class RoundPreview:
         """``(staying, leaving, still open at a tie)``."""
         # The rule's own count, corrected for the few ideas a tie or the coach decides: not
         # every idea's decision asked again (3,000 of them each time the preview is shown).
-        fates = {True: self.rule_keeps, False: len(self.order) - self.rule_keeps, None: 0}
+        fates = {True: self.rule_keeps, False: len(self.by_idea) - self.rule_keeps, None: 0}
         for idea_id in self.tied | self.overrides.keys():
             base = self.by_idea[idea_id]
             fates[bool(base["kept"])] -= 1
@@ -253,8 +251,8 @@ class PreviewScreen(LocalizedScreen, Kept):
         units = {u.id: u.name for u in session.units()}
         # Each row made as it is drawn: its decision in words costs more, at 3,000 ideas, than
         # the rest of the preview's showing.
-        shown = state.order if self.filter == "all" else [
-            idea_id for idea_id in state.order if self._visible(state.by_idea[idea_id])]
+        shown = state.plan.pool if self.filter == "all" else [
+            idea_id for idea_id in state.plan.pool if self._visible(state.by_idea[idea_id])]
         self.query_one("#preview-table", RecordTable).set_rows(LazyRows(
             shown, lambda idea_id: self._row(state.by_idea[idea_id], units)))
         self._show_detail()
